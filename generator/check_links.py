@@ -1,0 +1,324 @@
+"""Check stage of the link check: classify each reference of a page against the policy.
+
+[`LinkChecker`][generator.check_links.LinkChecker] is fed one extracted page at a time and
+keeps only the pages' ids, the fragment checks that wait for a page not read yet, and the
+problems found. Problems are raw: [`generator.check`][generator.check] later maps each to the
+Markdown line where the link was written and turns it into a `Finding`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import Protocol
+from urllib.parse import unquote
+
+from generator.check_extract import Link, Page
+from generator.check_urls import (
+    clean_href,
+    normalize_url,
+    resolve_internal,
+    scheme_of,
+    url_rest,
+)
+
+__all__ = ["LinkChecker", "Problem", "page_url"]
+
+_UNSAFE = frozenset({"javascript", "data", "vbscript"})
+_CHROME_HINTS = {
+    "fonts.googleapis.com": "set `theme.font: false` in mkdocs.yml (fonts are then not loaded)",
+    "fonts.gstatic.com": "set `theme.font: false` in mkdocs.yml (fonts are then not loaded)",
+    "squidfunk.github.io": "set `extra.generator: false` in mkdocs.yml to drop the footer link",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One bad reference, before it is located in the sources.
+
+    Attributes:
+        code: The finding code.
+        page: The site-relative HTML file the link is in.
+        link: The link as extracted.
+        occurrence: How many earlier content links of the page have the same URL.
+        message: What is wrong (without location).
+        hint: One fix, or `None`.
+        key: What the link resolves to (a site file with `#fragment`, or a normalised URL);
+            used to find where the link was written and to merge repeats from the theme.
+        theme: The theme the page was built with, e.g. `Material`.
+    """
+
+    code: str
+    page: str
+    link: Link
+    occurrence: int
+    message: str
+    hint: str | None
+    key: str
+    theme: str
+
+
+def page_url(path: str) -> str:
+    """Return the URL path a site file is served at: `q1/task/index.html` -> `q1/task/`."""
+    if path == "index.html":
+        return "/"
+    return path[: -len("index.html")] if path.endswith("/index.html") else path
+
+
+def _page_dir(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+def _theme(generator: str | None) -> str:
+    if generator and "mkdocs-material" in generator:
+        return "Material"
+    return "mkdocs" if generator and generator.startswith("mkdocs") else "unknown"
+
+
+class LinkChecker:
+    """Checks pages one by one against the provided sources.
+
+    Args:
+        provided: Question id -> that question's provided source URLs, as written.
+        files: Every file of the built site, site-relative with `/`.
+        site_url: The site's own address; links to it are internal.
+        allow: URLs admitted by explicit configuration.
+        allow_schemes: Schemes admitted by configuration, e.g. `mailto`.
+    """
+
+    def __init__(
+        self,
+        provided: Mapping[str, Iterable[str]],
+        files: set[str],
+        *,
+        site_url: str | None = None,
+        allow: Iterable[str] = (),
+        allow_schemes: Iterable[str] = (),
+    ) -> None:
+        self.files = files
+        self.questions = frozenset(provided)
+        self.owners: dict[str, set[str]] = {}
+        self.written: dict[str, str] = {}
+        for question, urls in provided.items():
+            for url in urls:
+                key = normalize_url(url) or url
+                self.owners.setdefault(key, set()).add(question)
+                self.written.setdefault(key, url)
+        self.allow = {(normalize_url(entry) or entry): entry for entry in allow}
+        self.allow_used: set[str] = set()
+        self.allow_schemes = frozenset(s.lower().rstrip(":") for s in allow_schemes)
+        self.site_key = normalize_url(site_url) if site_url else None
+        self.base_path = url_rest(site_url) if site_url else "/"
+        self.ids: dict[str, frozenset[str]] = {}
+        self.pending: list[tuple[str, str, Problem]] = []
+        self.problems: list[Problem] = []
+        self.allowed: list[Problem] = []
+        self._page_names: list[str] | None = None
+
+    def check_page(self, page: Page) -> None:
+        """Check every reference of one page; remember its ids for fragment checks."""
+        self.ids[page.path] = page.ids
+        first = page.path.split("/", 1)[0]
+        question = first if "/" in page.path and first in self.questions else None
+        page_dir = _page_dir(page.path)
+        theme = _theme(page.generator)
+        seen: dict[str, int] = {}
+        for link in page.links:
+            occurrence = 0
+            if link.in_content:
+                occurrence = seen.get(link.url, 0)
+                seen[link.url] = occurrence + 1
+            self._check_link(_Context(page.path, page_dir, question, link, occurrence, theme))
+
+    def finish(self) -> list[Problem]:
+        """Run the fragment checks that waited for later pages; return every problem."""
+        for target, fragment, problem in self.pending:
+            self._check_fragment(target, fragment, problem)
+        self.pending.clear()
+        return self.problems
+
+    def unused_allow(self) -> list[str]:
+        """Return the `allow:` entries no link used, as written."""
+        return [entry for key, entry in self.allow.items() if key not in self.allow_used]
+
+    # -- one link -------------------------------------------------------------------
+
+    def _check_link(self, ctx: _Context) -> None:
+        url = clean_href(ctx.link.url)
+        if not url:
+            return
+        scheme = scheme_of(url)
+        slashed = url[:2].replace("\\", "/") == "//"
+        problem = partial(_problem, ctx, key=url)
+
+        if scheme in _UNSAFE:
+            shown = url if len(url) <= 60 else url[:57] + "..."
+            self.problems.append(
+                problem(
+                    "link-unsafe-scheme",
+                    f"'{shown}' uses the '{scheme}:' scheme, which is never permitted",
+                    "remove the link or point it to a page of the site",
+                    key=f"{scheme}:",
+                )
+            )
+        elif scheme in ("http", "https") or slashed:
+            self._check_external(ctx, url, slashed, problem)
+        elif scheme is not None:
+            if url in self.allow:
+                self.allow_used.add(url)
+                self.allowed.append(problem("link-allowed-by-config", f"'{url}' is admitted"))
+            elif scheme not in self.allow_schemes:
+                self.problems.append(
+                    problem(
+                        "link-scheme-not-allowed",
+                        f"'{url}' uses the '{scheme}:' scheme, which the configuration does not "
+                        "allow",
+                        f"add '{scheme}' to the plugin's `allow_schemes` or remove the link",
+                    )
+                )
+        else:
+            self._check_internal(ctx.page_dir, url, problem)
+
+    def _check_external(self, ctx: _Context, url: str, slashed: bool, problem: _Factory) -> None:
+        question = ctx.question
+        key = normalize_url("https:" + url if slashed else url)
+        if key is None:
+            self.problems.append(problem("link-invalid", f"'{url}' is not a valid URL"))
+            return
+        if self.site_key and not slashed and _under(key, self.site_key):
+            self._check_internal(ctx.page_dir, url_rest(url), problem, site_link=True)
+            return
+        owners = self.owners.get(key, set())
+        if not slashed and (question in owners if question else owners):
+            return
+        allow_key = url if slashed else key
+        if allow_key in self.allow:
+            self.allow_used.add(allow_key)
+            self.allowed.append(problem("link-allowed-by-config", f"'{url}' is admitted", key=key))
+            return
+        scope = f"question '{question}'" if question else "any question"
+        hint = self._provided_hint(key, url, question, owners, slashed)
+        self.problems.append(
+            problem(
+                "link-not-provided",
+                f"external link '{url}' is not a provided source of {scope}",
+                hint,
+                key=key,
+            )
+        )
+
+    def _provided_hint(
+        self, key: str, url: str, question: str | None, owners: set[str], slashed: bool
+    ) -> str | None:
+        if slashed and owners and (question is None or question in owners):
+            return f"did you mean 'https:{url}'? Write the scheme of a provided source"
+        if owners:
+            listed = ", ".join(f"'{q}'" for q in sorted(owners))
+            return (
+                f"it is provided with question {listed} only; link it from that question's "
+                "pages or add it to this question's sources"
+            )
+        host = key[2:].split("/", 1)[0]
+        if host in _CHROME_HINTS:
+            return _CHROME_HINTS[host]
+        pool = [k for k, qs in self.owners.items() if question is None or question in qs]
+        close = difflib.get_close_matches(key, pool, n=1, cutoff=0.8)
+        if close and key.split("/", 3)[2] == close[0].split("/", 3)[2]:
+            return f"did you mean '{self.written[close[0]]}'?"
+        return "link only to the question's provided sources, or add an `allow:` entry"
+
+    def _check_internal(
+        self, page_dir: str, url: str, problem: _Factory, *, site_link: bool = False
+    ) -> None:
+        target = resolve_internal(page_dir, url, base_path=self.base_path)
+        if target is None:
+            where = "outside the site" + (" (below site_url)" if site_link else "")
+            self.problems.append(problem("link-broken", f"'{url}' points {where}"))
+            return
+        path = target.path
+        if target.directory:
+            candidates = [f"{path}/index.html" if path else "index.html"]
+        else:
+            candidates = [path, f"{path}/index.html"]
+        found = next((c for c in candidates if c in self.files), None)
+        if found is None:
+            hint = self._page_hint(candidates[0])
+            self.problems.append(
+                problem(
+                    "link-broken",
+                    f"'{url}' points to '{candidates[0]}', which does not exist",
+                    hint,
+                    candidates[0],
+                )
+            )
+            return
+        fragment = target.fragment
+        if not fragment or not found.endswith(".html") or fragment.lower() == "top":
+            return
+        if fragment.startswith(":~:"):  # a text fragment, not an id
+            return
+        pending = problem("link-anchor-missing", "", key=f"{found}#{fragment}")
+        if found in self.ids:
+            self._check_fragment(found, fragment, pending)
+        else:
+            self.pending.append((found, fragment, pending))
+
+    def _check_fragment(self, target: str, fragment: str, pending: Problem) -> None:
+        ids = self.ids.get(target, frozenset())
+        if fragment in ids or unquote(fragment) in ids:
+            return
+        close = difflib.get_close_matches(unquote(fragment), sorted(ids), n=1, cutoff=0.6)
+        hint = f"did you mean '#{close[0]}'?" if close else None
+        message = (
+            f"{pending.message}'{pending.link.url}' points to '#{fragment}', which is not an id "
+            f"in '{target}'"
+        )
+        self.problems.append(
+            Problem(
+                pending.code,
+                pending.page,
+                pending.link,
+                pending.occurrence,
+                message,
+                hint,
+                pending.key,
+                pending.theme,
+            )
+        )
+
+    def _page_hint(self, missing: str) -> str | None:
+        if self._page_names is None:
+            self._page_names = sorted(f for f in self.files if f.endswith(".html"))
+        close = difflib.get_close_matches(missing, self._page_names, n=1, cutoff=0.6)
+        return f"did you mean '{page_url(close[0])}'?" if close else None
+
+
+@dataclass(frozen=True)
+class _Context:
+    page: str
+    page_dir: str
+    question: str | None
+    link: Link
+    occurrence: int
+    theme: str
+
+
+class _Factory(Protocol):
+    def __call__(
+        self, code: str, message: str, hint: str | None = None, *, key: str = ...
+    ) -> Problem: ...
+
+
+def _problem(
+    ctx: _Context, code: str, message: str, hint: str | None = None, *, key: str
+) -> Problem:
+    where = f"page {page_url(ctx.page)}: {ctx.link.tag}[{ctx.link.attr}]"
+    return Problem(
+        code, ctx.page, ctx.link, ctx.occurrence, f"{where} {message}", hint, key, ctx.theme
+    )
+
+
+def _under(key: str, site_key: str) -> bool:
+    return key == site_key or key.startswith(site_key + "/") or key.startswith(site_key + "?")

@@ -1,0 +1,266 @@
+"""The `answersite` command line: `main(argv) -> int` does the work, `entrypoint()` exits.
+
+Exit codes: 0 ok, 1 findings, 2 usage, 3 bad input, 4 internal error.
+Only this module prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator import __version__, pipeline
+from generator.errors import ConfigError, GeneratorError, InputError, RegionError
+from generator.model import Finding, Severity
+from generator.write import diff_changes
+
+__all__ = ["ExitCode", "entrypoint", "main"]
+
+
+class ExitCode:
+    """The process exit codes."""
+
+    OK = 0
+    FINDINGS = 1
+    USAGE = 2
+    BAD_INPUT = 3
+    INTERNAL = 4
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--project",
+        metavar="DIR",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="the project folder, holding mkdocs.yml (default: the current folder)",
+    )
+    common.add_argument(
+        "--format",
+        choices=("text", "json", "github", "sarif"),
+        default=argparse.SUPPRESS,
+        help="how findings are printed (default: text)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="answersite",
+        description="A question and its provided sources -> a cited, link-checked MkDocs site.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"answersite {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    generate = commands.add_parser(
+        "generate", parents=[common], help="write the generated regions of docs/"
+    )
+    generate.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 when docs/ is stale"
+    )
+    generate.add_argument("--diff", action="store_true", help="with --check: show a diff")
+    generate.add_argument(
+        "--merge",
+        action="store_true",
+        help="3-way merge new content into regions edited by hand (conflicts are reported)",
+    )
+
+    build = commands.add_parser(
+        "build", parents=[common], help="generate, then a strict MkDocs build into site/"
+    )
+    build.add_argument("--site-dir", type=Path, help="build into this folder instead")
+    build.add_argument("--merge", action="store_true", help="as for generate")
+    build.add_argument("-v", "--verbose", action="store_true", help="show MkDocs's progress")
+
+    serve = commands.add_parser(
+        "serve", parents=[common], help="generate, then serve the site with live reload"
+    )
+    serve.add_argument(
+        "--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT", help="where to serve"
+    )
+
+    check = commands.add_parser("check", parents=[common], help="check every link of a built site")
+    check.add_argument("site", nargs="?", type=Path, help="the built site (default: site/)")
+    check.add_argument(
+        "--online", action="store_true", help="also check that each provided source answers"
+    )
+    check.add_argument(
+        "--cache-dir", type=Path, default=None, help="online: where answers are cached"
+    )
+    check.add_argument(
+        "--max-age", type=float, default=86400.0, help="online: cache lifetime in seconds"
+    )
+    check.add_argument("--timeout", type=float, default=10.0, help="online: seconds per request")
+
+    importer = commands.add_parser(
+        "import", parents=[common], help="import a question from the plain prompt format"
+    )
+    importer.add_argument("prompt", type=Path, help="the prompt text file")
+    importer.add_argument("--id", dest="question_id", help="the question id (default: derived)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code (never raises, never exits)."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # argparse already printed its usage message
+        return ExitCode.OK if stop.code == 0 else ExitCode.USAGE
+    root = getattr(args, "project", Path("."))
+    fmt = getattr(args, "format", "text")
+    try:
+        return _COMMANDS[args.command](args, root.resolve(), fmt)
+    except (InputError, RegionError, ConfigError) as error:
+        _print_error(error, fmt)
+        return ExitCode.BAD_INPUT
+    except GeneratorError as error:
+        _print_error(error, fmt)
+        return ExitCode.FINDINGS
+    except KeyboardInterrupt:
+        print("answersite: interrupted", file=sys.stderr)
+        return ExitCode.FINDINGS
+    except Exception as error:  # the one place that turns a crash into a message
+        print(
+            f"answersite: internal error: {type(error).__name__}: {error}\n"
+            "This is a bug in answersite: please report it with the command you ran.",
+            file=sys.stderr,
+        )
+        return ExitCode.INTERNAL
+
+
+def entrypoint() -> None:
+    """The console script: `sys.exit(main())`."""
+    sys.exit(main())
+
+
+def _print_error(error: GeneratorError, fmt: str) -> None:
+    if error.findings:
+        _print_findings(list(error.findings), fmt)
+        if fmt == "text":
+            print(f"answersite: {error.message}", file=sys.stderr)
+    else:
+        print(f"answersite: error: {error}", file=sys.stderr)
+
+
+def _print_findings(findings: list[Finding], fmt: str) -> None:
+    from generator.report import format_findings
+
+    if not findings and fmt == "text":
+        return
+    text = format_findings(findings, fmt)
+    stream = sys.stdout if fmt != "text" else sys.stderr
+    print(text, end="" if text.endswith("\n") else "\n", file=stream)
+
+
+def _has_errors(findings: Sequence[Finding]) -> bool:
+    return any(f.severity is Severity.ERROR for f in findings)
+
+
+def _generate(args: argparse.Namespace, root: Path, fmt: str) -> int:
+    settings = pipeline.read_settings(root)
+    project = pipeline.load(settings)
+    check = getattr(args, "check", False)
+    result = pipeline.generate(settings, project, merge=args.merge, write=not check)
+    _print_findings(list(result.findings), fmt)
+    if check:
+        if result.stale:
+            if args.diff:
+                print(diff_changes(result.stale), end="")
+            names = ", ".join(change.path for change in result.stale)
+            print(f"answersite: stale: {names}; run `answersite generate`", file=sys.stderr)
+            return ExitCode.FINDINGS
+        return ExitCode.FINDINGS if _has_errors(result.findings) else ExitCode.OK
+    for path in result.written:
+        print(f"wrote {path}", file=sys.stderr)
+    return ExitCode.FINDINGS if _has_errors(result.findings) else ExitCode.OK
+
+
+def _build(args: argparse.Namespace, root: Path, fmt: str) -> int:
+    from mkdocs import exceptions
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    code = _generate(args, root, fmt)
+    if code != ExitCode.OK:
+        print("answersite: not building: fix the findings above first", file=sys.stderr)
+        return code
+    _show_mkdocs_log(verbose=args.verbose)
+    options = {"strict": True}
+    if args.site_dir is not None:
+        options["site_dir"] = str(args.site_dir.resolve())
+    try:
+        config = load_config(config_file=str(root / "mkdocs.yml"), **options)
+        build(config)
+    except (exceptions.Abort, exceptions.BuildError, exceptions.PluginError) as error:
+        print(f"answersite: the build failed: {error}", file=sys.stderr)
+        return ExitCode.FINDINGS
+    except exceptions.ConfigurationError as error:
+        raise ConfigError(f"invalid configuration: {error}", hint="fix mkdocs.yml") from None
+    print(f"built {config['site_dir']}", file=sys.stderr)
+    return ExitCode.OK
+
+
+def _serve(args: argparse.Namespace, root: Path, fmt: str) -> int:
+    from mkdocs.commands.serve import serve
+
+    args.check = False
+    args.merge = False
+    code = _generate(args, root, fmt)
+    if code != ExitCode.OK:
+        return code
+    _show_mkdocs_log(verbose=True)
+    serve(config_file=str(root / "mkdocs.yml"), dev_addr=args.dev_addr, strict=False)
+    return ExitCode.OK
+
+
+def _check(args: argparse.Namespace, root: Path, fmt: str) -> int:
+    from generator import check
+
+    settings = pipeline.read_settings(root)
+    project = pipeline.load(settings)
+    site = args.site.resolve() if args.site else (settings.site_dir or root / "site")
+    if not (site / "index.html").is_file():
+        raise ConfigError(
+            f"{site} holds no built site (no index.html)",
+            hint="run `answersite build` first, or name the built site's folder",
+        )
+    findings = pipeline.check_built_site(settings, project, site)
+    if args.online:
+        findings += check.check_online(
+            check.LinkPolicy(provided=pipeline.provided_urls(project)),
+            cache_dir=args.cache_dir or root / ".answersite-cache",
+            max_age=args.max_age,
+            timeout=args.timeout,
+        )
+    _print_findings(findings, fmt)
+    return ExitCode.FINDINGS if _has_errors(findings) else ExitCode.OK
+
+
+def _import(args: argparse.Namespace, root: Path, fmt: str) -> int:
+    from generator.seed import import_prompt
+
+    written = import_prompt(args.prompt, root, question_id=args.question_id)
+    for path in written:
+        print(f"wrote {path}", file=sys.stderr)
+    return ExitCode.OK
+
+
+def _show_mkdocs_log(*, verbose: bool) -> None:
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_answersite", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handler._answersite = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+
+
+_COMMANDS = {
+    "generate": _generate,
+    "build": _build,
+    "serve": _serve,
+    "check": _check,
+    "import": _import,
+}

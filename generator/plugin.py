@@ -1,0 +1,198 @@
+"""The `answersite` MkDocs plugin: citations, staleness warning, link check.
+
+Configured in `mkdocs.yml`:
+
+```yaml
+plugins:
+  - search
+  - answersite:
+      references: references   # the reference set and questions/
+      check_links: true        # check every link of the built site
+      allow: []                # external URLs admitted as named exceptions
+      allow_schemes: []        # e.g. [mailto]
+```
+
+The plugin never writes into `docs/`: the pages are written by `answersite generate`;
+the plugin only reads them, turns `[@key]` into numbered links, adds each question's
+`workflow.json` to the site as a generated file, and checks the built site.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import posixpath
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+
+from generator import pipeline
+from generator.analyse import check_citations, question_of, workflow_of
+from generator.citations import CitationGroup, replace_citations
+from generator.errors import GeneratorError
+from generator.model import Finding, Project, Question, Severity
+from generator.render import anchor
+
+__all__ = ["AnswersiteConfig", "AnswersitePlugin", "workflow_data"]
+
+log = logging.getLogger("mkdocs.plugins.answersite")
+
+_PAGE_ORDER = ("index.md", "task.md", "workflow.md", "references.md")
+
+
+class AnswersiteConfig(base.Config):
+    """The plugin's options; the CLI reads the same ones through MkDocs's config loader."""
+
+    references = c.Type(str, default="references")
+    """The folder of the reference set (`*.bib`, `*.yaml`) and of `questions/`."""
+    check_links = c.Type(bool, default=True)
+    """Check every link of the built site at the end of the build."""
+    allow = c.ListOfItems(c.Type(str), default=[])
+    """External URLs admitted although they are not provided sources (each use is reported)."""
+    allow_schemes = c.ListOfItems(c.Choice(("mailto", "tel")), default=[])
+    """URL schemes admitted in links besides http(s)."""
+
+
+def workflow_data(question: Question) -> dict[str, Any]:
+    """The machine-readable workflow of a question (published as `<id>/workflow.json`)."""
+    workflow = workflow_of(question)
+    return {
+        "question": question.id,
+        "title": question.title,
+        "nodes": [
+            {
+                "id": n.id,
+                "label": n.label,
+                "kind": n.kind,
+                "basis": n.basis,
+                "takes": n.takes,
+                "gives": n.gives,
+                "sources": list(n.sources),
+                "note": n.note,
+            }
+            for n in workflow.nodes
+        ],
+        "edges": [{"from": e.source, "to": e.target, "label": e.label} for e in workflow.edges],
+        "sources": [{"key": u.key, "role": u.role, "model": u.model} for u in question.sources],
+    }
+
+
+class AnswersitePlugin(BasePlugin[AnswersiteConfig]):
+    """Turns citations into links, publishes workflows, and checks the built site."""
+
+    def __init__(self) -> None:
+        self.settings: pipeline.Settings | None = None
+        self.project = Project()
+        self.markdown: dict[str, str] = {}
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Load the reference set and warn when `docs/` is stale."""
+        self.settings = pipeline.settings_from(config, self.config)
+        self.markdown = {}
+        try:
+            self.project = pipeline.load(self.settings)
+            generated = pipeline.generate(self.settings, self.project, write=False)
+        except GeneratorError as error:
+            raise PluginError(_describe(error)) from None
+        if generated.stale:
+            names = ", ".join(change.path for change in generated.stale)
+            log.warning(f"generated pages are stale ({names}): run `answersite generate`")
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        """Add each question's `workflow.json` as a generated file."""
+        for question in self.project.questions:
+            text = json.dumps(workflow_data(question), indent=2, ensure_ascii=False) + "\n"
+            files.append(File.generated(config, f"{question.id}/workflow.json", content=text))
+        return files
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        """Title each question's section by the question and order its pages."""
+        titles = {q.id: q.title for q in self.project.questions}
+        for item in nav.items:
+            if not isinstance(item, Section):
+                continue
+            pages = [child for child in item.children if isinstance(child, Page)]
+            folders = {p.file.src_uri.split("/", 1)[0] for p in pages if "/" in p.file.src_uri}
+            if len(folders) == 1 and (folder := folders.pop()) in titles:
+                item.title = titles[folder]
+                item.children.sort(key=_page_rank)
+        return nav
+
+    def on_page_markdown(
+        self, markdown: str, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Turn `[@key]` and `[@a; @b]` into numbered links with the title as hover text."""
+        src = page.file.src_uri
+        self.markdown[src] = markdown
+        problems = [
+            f
+            for f in check_citations(self.project, {src: markdown}, self._docs)
+            if f.severity is Severity.ERROR
+        ]
+        if problems:
+            raise PluginError("\n".join(str(f) for f in problems))
+        question = question_of(src, self.project)
+        return replace_citations(markdown, src, lambda group: self._link(group, src, question))
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        """Warn about provided sources no page cites; check every link of the built site."""
+        for finding in check_citations(self.project, self.markdown, self._docs):
+            if finding.severity is Severity.WARNING:
+                log.warning(str(finding))
+        if self.settings is not None and self.settings.check_links:
+            _check_links(self.settings, self.project)
+
+    @property
+    def _docs(self) -> str:
+        return self.settings.docs if self.settings else "docs"
+
+    def _link(self, group: CitationGroup, src: str, question: Question | None) -> str:
+        keys = list(self.project.sources)
+        links = []
+        for key in group.keys:
+            if question is not None:
+                number = [u.key for u in question.sources].index(key) + 1
+                target = f"{question.id}/references.md"
+            else:
+                number = keys.index(key) + 1
+                target = "bibliography.md"
+            href = posixpath.relpath(target, posixpath.dirname(src) or ".")
+            title = self.project.sources[key].title.replace('"', "'")
+            links.append(f'[{number}]({href}#{anchor(key)} "{title}"){{ .citation }}')
+        return "\\[" + ", ".join(links) + "\\]"
+
+
+def _page_rank(item: object) -> tuple[int, str]:
+    if isinstance(item, Page):
+        name = item.file.src_uri.rsplit("/", 1)[-1]
+        if name in _PAGE_ORDER:
+            return _PAGE_ORDER.index(name), name
+        return len(_PAGE_ORDER), name
+    return len(_PAGE_ORDER) + 1, ""
+
+
+def _describe(error: GeneratorError) -> str:
+    lines = [str(error)]
+    lines += [str(f) for f in error.findings if f.severity is Severity.ERROR]
+    return "\n".join(lines)
+
+
+def _check_links(settings: pipeline.Settings, project: Project) -> list[Finding]:
+    """Run the link check on the built site and log its findings (errors fail strict builds)."""
+    findings = pipeline.check_built_site(settings, project)
+    for finding in findings:
+        if finding.severity is Severity.ERROR:
+            log.error(str(finding))
+        elif finding.severity is Severity.WARNING:
+            log.warning(str(finding))
+        else:
+            log.info(str(finding))
+    return findings

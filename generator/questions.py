@@ -1,0 +1,239 @@
+"""Read and validate one question file, `references/questions/<id>.yaml`.
+
+The schema (documented in the README):
+
+```yaml
+title: Short title for navigation          # required
+question: The user's own words             # required
+instructions: Extra instructions            # optional
+sources:                                    # required: the provided sources, in order
+  - key: kim2022mssnet                      # a key of the reference set
+    role: recommended-model                 # or related-paper
+    model: Deblur-MSSNet-GoPro              # optional: the model name as given
+    annotation: Why it matters here (Markdown)
+task:                                       # optional
+  name: …; summary: …; input: …; output: …; requirements: [ … ]
+workflow:                                   # optional; derived from the sources if absent
+  nodes: [{id, label, kind, basis, takes, gives, sources, note}]
+  edges: [{from, to, label}]
+```
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import PurePosixPath
+
+from generator.citations import suggest
+from generator.model import (
+    ROLES,
+    Finding,
+    Location,
+    Question,
+    Source,
+    SourceUse,
+    Task,
+    Workflow,
+    WorkflowEdge,
+    WorkflowNode,
+)
+from generator.schema import Checker
+from generator.yamlread import LineDict, read_yaml
+
+__all__ = ["QUESTION_FIELDS", "read_question"]
+
+QUESTION_FIELDS = ("title", "question", "instructions", "sources", "task", "workflow")
+_USE_FIELDS = ("key", "role", "model", "annotation")
+_TASK_FIELDS = ("name", "summary", "input", "output", "requirements")
+_NODE_FIELDS = ("id", "label", "kind", "basis", "takes", "gives", "sources", "note")
+_EDGE_FIELDS = ("from", "to", "label")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_NODE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+def read_question(
+    text: str, path: str, sources: Mapping[str, Source]
+) -> tuple[Question | None, list[Finding]]:
+    """Read one question file and check it against the reference set.
+
+    Args:
+        text: The file's text.
+        path: Its path relative to the project root; the id is the file name without suffix.
+        sources: The reference set, by key.
+
+    Returns:
+        The question (or `None` when it cannot be built) and every finding.
+    """
+    document, problem = read_yaml(text, path)
+    if problem:
+        return None, [problem]
+    check = Checker(path)
+    qid = PurePosixPath(path).stem
+    if not _ID.match(qid):
+        check.error(
+            "question-bad-id",
+            f"question id `{qid}` (the file name) must be lower-case letters, digits and `-`",
+            Location(path),
+            "rename the file, e.g. `phone-photo-upscale.yaml`",
+        )
+    top = check.mapping(document, "a question file", Location(path, 1))
+    if top is None:
+        return None, check.findings
+    check.fields(top, "a question file", QUESTION_FIELDS)
+    title = check.text(top, "title", "the question file", required=True)
+    asked = check.text(top, "question", "the question file", required=True)
+    instructions = check.text(top, "instructions", "the question file")
+    uses = _read_uses(check, top, sources)
+    task = _read_task(check, top)
+    workflow = _read_workflow(check, top, {use.key for use in uses})
+    if check.findings or not title or not asked:
+        return None, check.findings
+    question = Question(
+        id=qid,
+        title=title,
+        question=asked,
+        sources=tuple(uses),
+        location=Location(path, 1),
+        instructions=instructions,
+        task=task,
+        workflow=workflow,
+    )
+    return question, []
+
+
+def _read_uses(check: Checker, top: LineDict, sources: Mapping[str, Source]) -> list[SourceUse]:
+    if "sources" not in top:
+        check.error(
+            "yaml-missing-field",
+            "the question file has no `sources`",
+            check.at(top),
+            "list the sources provided with the question under `sources:`",
+        )
+    uses: list[SourceUse] = []
+    seen: dict[str, int] = {}
+    for item in check.items(top.get("sources"), "sources", top, "the question file"):
+        check.fields(item, "a question source", _USE_FIELDS)
+        key = check.text(item, "key", "a question source", required=True)
+        what = f"source `{key}`" if key else "a question source"
+        role = check.choice(item, "role", what, ROLES, ROLES[0])
+        if "role" not in item:
+            check.error(
+                "yaml-missing-field",
+                f"{what} has no `role`",
+                check.at(item),
+                "add `role: recommended-model` or `role: related-paper`",
+            )
+        annotation = check.text(item, "annotation", what, required=True)
+        model = check.text(item, "model", what)
+        if key is None:
+            continue
+        if key not in sources:
+            close = suggest(key, list(sources))
+            check.error(
+                "question-unknown-source",
+                f"source key `{key}` is not in the reference set",
+                check.at(item, "key"),
+                f"did you mean `{close}`?" if close else "add the source to a file in references/",
+            )
+            continue
+        if key in seen:
+            check.error(
+                "question-duplicate-source",
+                f"source `{key}` is listed twice (first on line {seen[key]})",
+                check.at(item, "key"),
+                "remove one of the two items",
+            )
+            continue
+        seen[key] = item.line_of("key")
+        uses.append(SourceUse(key, role, annotation or "", Location(check.path, item.line), model))  # type: ignore[arg-type]
+    return uses
+
+
+def _read_task(check: Checker, top: LineDict) -> Task | None:
+    if "task" not in top:
+        return None
+    block = check.mapping(top["task"], "`task`", check.at(top, "task"))
+    if block is None:
+        return None
+    check.fields(block, "`task`", _TASK_FIELDS)
+    name = check.text(block, "name", "`task`", required=True)
+    return Task(
+        name=name or "",
+        summary=check.text(block, "summary", "`task`") or "",
+        input=check.text(block, "input", "`task`") or "",
+        output=check.text(block, "output", "`task`") or "",
+        requirements=check.texts(block, "requirements", "`task`"),
+    )
+
+
+def _read_workflow(check: Checker, top: LineDict, provided: set[str]) -> Workflow | None:
+    if "workflow" not in top:
+        return None
+    block = check.mapping(top["workflow"], "`workflow`", check.at(top, "workflow"))
+    if block is None:
+        return None
+    check.fields(block, "`workflow`", ("nodes", "edges"))
+    nodes: list[WorkflowNode] = []
+    for item in check.items(block.get("nodes"), "nodes", block, "`workflow`"):
+        check.fields(item, "a workflow node", _NODE_FIELDS)
+        node_id = check.text(item, "id", "a workflow node", required=True)
+        what = f"workflow node `{node_id}`"
+        if node_id and not _NODE_ID.match(node_id):
+            check.error(
+                "workflow-bad-id",
+                f"{what}: an id is a letter followed by letters, digits or `_`",
+                check.at(item, "id"),
+                "rename it, e.g. `upscale_x3`",
+            )
+        keys = check.texts(item, "sources", what)
+        for key in keys:
+            if key not in provided:
+                close = suggest(key, sorted(provided))
+                check.error(
+                    "workflow-unknown-source",
+                    f"{what} draws on `{key}`, which is not a provided source of this question",
+                    check.at(item, "sources"),
+                    f"did you mean `{close}`?" if close else "list only the question's sources",
+                )
+        nodes.append(
+            WorkflowNode(
+                id=node_id or "",
+                label=check.text(item, "label", what, required=True) or "",
+                kind=check.choice(
+                    item, "kind", what, ("input", "model", "step", "output"), "model"
+                ),  # type: ignore[arg-type]
+                basis=check.choice(
+                    item, "basis", what, ("provided", "borrowed", "ours"), "provided"
+                ),  # type: ignore[arg-type]
+                takes=check.text(item, "takes", what) or "",
+                gives=check.text(item, "gives", what) or "",
+                sources=keys,
+                note=check.text(item, "note", what) or "",
+            )
+        )
+    ids = [node.id for node in nodes]
+    edges: list[WorkflowEdge] = []
+    for item in check.items(block.get("edges"), "edges", block, "`workflow`"):
+        check.fields(item, "a workflow edge", _EDGE_FIELDS)
+        ends = []
+        for end in ("from", "to"):
+            value = check.text(item, end, "a workflow edge", required=True)
+            if value is not None and value not in ids:
+                close = suggest(value, ids)
+                check.error(
+                    "workflow-unknown-node",
+                    f"edge `{end}: {value}` names no node of the workflow",
+                    check.at(item, end),
+                    f"did you mean `{close}`?" if close else "add the node under `nodes:`",
+                )
+            ends.append(value or "")
+        edges.append(WorkflowEdge(ends[0], ends[1], check.text(item, "label", "an edge") or ""))
+    if not nodes:
+        check.error(
+            "workflow-empty",
+            "`workflow` has no nodes",
+            check.at(top, "workflow"),
+            "add input, model and output nodes, or remove `workflow` to derive one",
+        )
+    return Workflow(tuple(nodes), tuple(edges))

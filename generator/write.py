@@ -1,0 +1,400 @@
+"""Stage: merge generated regions into pages; write only what changed, atomically.
+
+The run is planned first and applied second: [`plan_pages`][generator.write.plan_pages]
+reads every page and decides its new text without writing anything (a damaged marker
+in any page raises before a single byte is written), then
+[`apply_changes`][generator.write.apply_changes] writes the files whose text changed.
+`generate --check` only plans, and [`diff_changes`][generator.write.diff_changes]
+shows what would change.
+
+The last generated body of every region is recorded in `.answersite/regions.json`
+(users commit it), so that a hand-edited region can be 3-way merged with new content.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import secrets
+import stat
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+from merge3 import Merge3
+
+from generator.errors import GeneratorError, RegionError
+from generator.model import Finding, Location, Severity
+from generator.regions import (
+    Region,
+    checksum,
+    find_conflicts,
+    format_body,
+    newline_of,
+    parse,
+)
+
+__all__ = ["STATE_PATH", "Change", "PagePlan", "apply_changes", "diff_changes", "plan_pages"]
+
+STATE_PATH = ".answersite/regions.json"
+"""Where the last generated body of each region is recorded, relative to the project root."""
+
+Status = Literal["created", "updated", "unchanged", "kept"]
+State = dict[str, dict[str, str]]
+_Kind = Literal["replaced", "kept", "edited", "no-base", "unresolved", "merged", "conflict"]
+_CONFLICT_HINT = (
+    "resolve the conflict between '<<<<<<< your edit' and '>>>>>>> generated' "
+    "and delete the three conflict-marker lines"
+)
+# Every finding this stage reports: kind -> code, severity, message, hint (str.format fields).
+_FINDINGS: dict[str, tuple[str, Severity, str, str | None]] = {
+    "edited": (
+        "region-edited",
+        Severity.ERROR,
+        "region '{name}' was edited by hand and answersite has new content for it",
+        "run `answersite generate --merge` to merge the new content into your edit, or delete "
+        "`(sum: {sum})` from the end marker (line {end}) to let answersite overwrite it",
+    ),
+    "no-base": (
+        "region-merge-no-base",
+        Severity.ERROR,
+        "region '{name}' was edited by hand, but the text it was generated from is not "
+        f"recorded in {STATE_PATH}, so the new content cannot be merged",
+        f"restore {STATE_PATH} from version control, or save your edit elsewhere, delete "
+        "`(sum: {sum})` from the end marker, regenerate and redo your edit",
+    ),
+    "merged": (
+        "region-merged",
+        Severity.INFO,
+        "region '{name}': merged the new content into your edit",
+        None,
+    ),
+    "conflict": (
+        "region-conflict",
+        Severity.ERROR,
+        "region '{name}': your edit conflicts with the new content",
+        _CONFLICT_HINT,
+    ),
+    "unresolved": (
+        "region-conflict",
+        Severity.ERROR,
+        "region '{name}' still has conflict markers from an earlier merge",
+        _CONFLICT_HINT,
+    ),
+    "unknown": (
+        "region-unknown",
+        Severity.ERROR,
+        "region '{name}' is not generated for this page",
+        "remove its markers, or fix its name (regions of this page: {known})",
+    ),
+    "missing": (
+        "region-missing",
+        Severity.INFO,
+        "region '{name}' is not in the page, so it was not generated",
+        "to have it again, add '<!-- answersite:begin {name} -->' and "
+        "'<!-- answersite:end {name} -->' where it belongs",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class PagePlan:
+    """What the generator wants one page to contain.
+
+    Attributes:
+        path: The page, relative to the project root, with `/` separators.
+        scaffold: The whole page used when the file does not exist yet; its regions
+            (made with `render_region`) are filled from `regions` like any others.
+        regions: Region name → newly generated Markdown, without markers.
+    """
+
+    path: str
+    scaffold: str
+    regions: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Change:
+    """The planned new text of one file.
+
+    Attributes:
+        path: The file, relative to the project root.
+        old: The current text, or `None` if the file does not exist.
+        new: The planned text (equal to `old` when nothing changes).
+        status: `created`, `updated`, `unchanged`, or `kept` (left untouched because of
+            an error finding such as `region-edited`).
+    """
+
+    path: str
+    old: str | None
+    new: str
+    status: Status
+
+    @property
+    def changed(self) -> bool:
+        """Whether applying this change writes the file."""
+        return self.old != self.new
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    kind: _Kind
+    region: Region
+    base: str | None  # the body to record as the merge base, LF newlines
+
+
+def plan_pages(
+    root: Path, pages: Sequence[PagePlan], *, merge: bool = False
+) -> tuple[list[Change], list[Finding]]:
+    """Plan the new text of every page and of the region state file; write nothing.
+
+    Pass every page of the project: state entries of pages not in `pages` are dropped.
+
+    Args:
+        root: The project root.
+        pages: The pages to generate.
+        merge: 3-way merge new content into hand-edited regions instead of refusing.
+
+    Returns:
+        One change per page, in order, then one for `STATE_PATH` (omitted when there is
+        no state to record); and the findings, in page and line order.
+
+    Raises:
+        RegionError: A marker is damaged in any page, a page is not UTF-8, or the state
+            file cannot be read.
+    """
+    paths = [page.path for page in pages]
+    for path in paths:
+        if path == STATE_PATH or path.startswith("/") or ".." in PurePosixPath(path).parts:
+            raise ValueError(f"page path must be relative to the project root, got {path!r}")
+    if len(set(paths)) != len(paths):
+        raise ValueError(f"duplicate page paths in {paths!r}")
+    old_state_text = _read(root, STATE_PATH)
+    state = _load_state(old_state_text)
+    changes: list[Change] = []
+    findings: list[Finding] = []
+    new_state: State = {}
+    for page in pages:
+        change, page_findings, page_state = _plan_page(
+            page, _read(root, page.path), state.get(page.path, {}), merge=merge
+        )
+        changes.append(change)
+        findings.extend(page_findings)
+        if page_state:
+            new_state[page.path] = page_state
+    if old_state_text is not None and new_state == state:
+        changes.append(Change(STATE_PATH, old_state_text, old_state_text, "unchanged"))
+    elif new_state or old_state_text is not None:
+        text = json.dumps(new_state, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+        status: Status = "created" if old_state_text is None else "updated"
+        changes.append(Change(STATE_PATH, old_state_text, text, status))
+    return changes, findings
+
+
+def apply_changes(root: Path, changes: Sequence[Change]) -> list[str]:
+    """Write the changed files atomically; leave unchanged files (and their mtime) alone.
+
+    Args:
+        root: The project root.
+        changes: Changes from [`plan_pages`][generator.write.plan_pages].
+
+    Returns:
+        The paths written, in order.
+
+    Raises:
+        GeneratorError: A file changed on disk since it was planned; nothing was written.
+    """
+    todo = [change for change in changes if change.changed]
+    for change in todo:  # Check all before writing any: never overwrite a fresh hand edit.
+        if _read(root, change.path) != change.old:
+            raise GeneratorError(
+                "the file changed on disk while answersite was generating",
+                Location(change.path),
+                hint="run `answersite generate` again",
+            )
+    for change in todo:
+        _write_atomic(root / change.path, change.new)
+    return [change.path for change in todo]
+
+
+def diff_changes(changes: Sequence[Change]) -> str:
+    """Return a unified diff (`a/`, `b/` paths) of the files that would change."""
+    out: list[str] = []
+    for change in changes:
+        if not change.changed:
+            continue
+        old = change.old or ""
+        lines = difflib.unified_diff(
+            old.splitlines(keepends=True),
+            change.new.splitlines(keepends=True),
+            "/dev/null" if change.old is None else f"a/{change.path}",
+            f"b/{change.path}",
+        )
+        for line in lines:
+            out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def _plan_page(
+    page: PagePlan, old: str | None, base: dict[str, str], *, merge: bool
+) -> tuple[Change, list[Finding], dict[str, str]]:
+    """Plan one page: its change, its findings, and its new state entries."""
+    parsed = parse(page.scaffold if old is None else old, page.path)
+    newline = newline_of(parsed.text)
+    outcomes = {
+        region.name: _update(
+            region,
+            page.regions[region.name],
+            base.get(region.name),
+            newline,
+            merge=merge,
+            fresh=old is None,
+        )
+        for region in parsed.regions
+        if region.name in page.regions
+    }
+    # An edit that cannot be brought up to date leaves the whole page as it is.
+    frozen = any(outcome.kind in ("edited", "no-base") for outcome in outcomes.values())
+    new = parsed if frozen else parsed.with_regions({n: o.region for n, o in outcomes.items()})
+    known = ", ".join(f"'{name}'" for name in sorted(page.regions)) or "none"
+    findings: list[Finding] = []
+    for region in new.regions:  # Locations refer to the text that will be on disk.
+        kind = outcomes[region.name].kind if region.name in outcomes else "unknown"
+        if kind in ("replaced", "kept") or (frozen and kind in ("merged", "conflict")):
+            continue  # (A merge into a page that is kept as it is was not written.)
+        line = region.begin_line
+        if kind in ("conflict", "unresolved"):
+            line = find_conflicts(region.body, region.begin_line + 1)[0]
+        findings.append(
+            _finding(
+                kind,
+                Location(page.path, line),
+                name=region.name,
+                sum=region.sum,
+                end=region.end_line,
+                known=known,
+            )
+        )
+    for name in sorted(set(page.regions) - set(outcomes)):
+        findings.append(_finding("missing", Location(page.path), name=name))
+    if frozen:
+        return Change(page.path, old, old or "", "kept"), findings, dict(base)
+    state = {name: o.base for name, o in outcomes.items() if o.base is not None}
+    status: Status = "created" if old is None else "unchanged" if new.text == old else "updated"
+    return Change(page.path, old, new.text, status), findings, state
+
+
+def _update(
+    region: Region, content: str, base: str | None, newline: str, *, merge: bool, fresh: bool
+) -> _Outcome:
+    """Decide what happens to one region of a page, given its new content.
+
+    A `fresh` region comes from the scaffold of a page that does not exist yet: it is
+    always filled, whatever its checksum says.
+    """
+    generated = format_body(content)
+    new_sum = checksum(generated)
+    regenerated = region.with_body(generated.replace("\n", newline), new_sum)
+    if fresh or not region.edited:  # Unedited, or unprotected by deleting "(sum: …)".
+        return _Outcome("replaced", regenerated, generated)
+    if find_conflicts(region.body):
+        return _Outcome("unresolved", region, base)
+    if new_sum == region.sum:  # Nothing new to bring in: keep the edit, still protected.
+        return _Outcome("kept", region, generated)
+    if not merge:
+        return _Outcome("edited", region, base)
+    if base is None or checksum(base) != region.sum:
+        return _Outcome("no-base", region, base)
+    merged, conflicted = _merge3(base, region.body.replace("\r\n", "\n"), generated)
+    merged_region = region.with_body(merged.replace("\n", newline), new_sum)
+    return _Outcome("conflict" if conflicted else "merged", merged_region, generated)
+
+
+def _merge3(base: str, mine: str, theirs: str) -> tuple[str, bool]:
+    """3-way merge region bodies (LF newlines); return the result and whether it conflicts."""
+    lines: list[str] = []
+    conflicted = False
+    merger = Merge3(base.splitlines(True), mine.splitlines(True), theirs.splitlines(True))
+    for group in merger.merge_groups():
+        if group[0] == "conflict":
+            conflicted = True
+            lines += [
+                "<<<<<<< your edit\n",
+                *group[2],
+                "=======\n",
+                *group[3],
+                ">>>>>>> generated\n",
+            ]
+        else:
+            lines += group[1]
+    return "".join(lines), conflicted
+
+
+def _finding(kind: str, location: Location, **fields: object) -> Finding:
+    """Build the finding for `kind` from the `_FINDINGS` table."""
+    code, severity, message, hint = _FINDINGS[kind]
+    return Finding(
+        code, severity, message.format(**fields), location, hint and hint.format(**fields)
+    )
+
+
+def _load_state(text: str | None) -> State:
+    """Parse the state file; an unreadable one stops the run (it may hold merge bases)."""
+    if text is None:
+        return {}
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise RegionError(
+            f"cannot read the region state: {error.msg}",
+            Location(STATE_PATH, error.lineno),
+            hint="resolve any merge conflict in it, or delete it (hand-edited regions then "
+            "cannot be merged until they are regenerated)",
+        ) from None
+    if not isinstance(data, dict) or not all(
+        isinstance(regions, dict) and all(isinstance(v, str) for v in regions.values())
+        for regions in data.values()
+    ):
+        raise RegionError(
+            "cannot read the region state: expected {page path: {region name: text}}",
+            Location(STATE_PATH),
+            hint="delete it; answersite writes it again",
+        )
+    return data
+
+
+def _read(root: Path, path: str) -> str | None:
+    """Read a file's text without newline translation, or `None` if it does not exist."""
+    try:
+        data = (root / path).read_bytes()
+    except FileNotFoundError:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise RegionError(
+            f"the file is not valid UTF-8 (byte {error.start})",
+            Location(path),
+            hint="save it as UTF-8",
+        ) from None
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file in the same directory and `os.replace`, keeping the mode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # A dot name: MkDocs ignores dotfiles, so `mkdocs serve` never sees a half-written page.
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(temp, stat.S_IMODE(path.stat().st_mode))
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
