@@ -196,7 +196,7 @@ class _Locator:
             site_file, _, want_fragment = key.partition("#")
             return fragment == want_fragment and site_file in md_to_site_files(target)
 
-        hit = find_written(text, doc_path, matches, problem.occurrence)
+        hit = find_written(text, doc_path, matches, problem.occurrence, problem.link.url)
         if hit is None:
             return None
         return Location(self._rel(self.docs_dir / doc_path), *hit)  # type: ignore[operator]

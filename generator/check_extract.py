@@ -160,8 +160,12 @@ def extract_page(path: str, html: str) -> Page:
             content_ids = {node.mem_id for node in root.css(_SELECTOR)}
             break
     links: list[Link] = []
+    done: set[int] = set()
     for node in tree.css(_SELECTOR):
-        links.extend(_node_links(node, node.mem_id in content_ids))
+        mem_id = node.mem_id
+        if mem_id not in done:  # a node matching two selectors of the group comes twice
+            done.add(mem_id)
+            links.extend(_node_links(node, mem_id in content_ids))
     ids = {node.id for node in tree.css("[id]")}
     ids.update(node.attrs.get("name") for node in tree.css("a[name]"))
     ids.discard(None)

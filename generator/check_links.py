@@ -188,7 +188,7 @@ class LinkChecker:
             self.problems.append(problem("link-invalid", f"'{url}' is not a valid URL"))
             return
         if self.site_key and not slashed and _under(key, self.site_key):
-            self._check_internal(ctx.page_dir, url_rest(url), problem, site_link=True)
+            self._check_internal(ctx.page_dir, url_rest(url), problem, shown=url)
             return
         owners = self.owners.get(key, set())
         if not slashed and (question in owners if question else owners):
@@ -230,12 +230,14 @@ class LinkChecker:
         return "link only to the question's provided sources, or add an `allow:` entry"
 
     def _check_internal(
-        self, page_dir: str, url: str, problem: _Factory, *, site_link: bool = False
+        self, page_dir: str, url: str, problem: _Factory, *, shown: str | None = None
     ) -> None:
+        """Check a link within the site; `shown` is the link as written when it used site_url."""
         target = resolve_internal(page_dir, url, base_path=self.base_path)
         if target is None:
-            where = "outside the site" + (" (below site_url)" if site_link else "")
-            self.problems.append(problem("link-broken", f"'{url}' points {where}"))
+            self.problems.append(
+                problem("link-broken", f"'{shown or url}' points outside the site")
+            )
             return
         path = target.path
         if target.directory:
@@ -248,9 +250,9 @@ class LinkChecker:
             self.problems.append(
                 problem(
                     "link-broken",
-                    f"'{url}' points to '{candidates[0]}', which does not exist",
+                    f"'{shown or url}' points to '{candidates[0]}', which does not exist",
                     hint,
-                    candidates[0],
+                    key=candidates[0],
                 )
             )
             return

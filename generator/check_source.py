@@ -126,6 +126,7 @@ def find_written(
     doc_path: str,
     matches: Callable[[str | None, str], bool],
     occurrence: int = 0,
+    literal: str | None = None,
 ) -> tuple[int, int] | None:
     """Find where a link was written in a Markdown file.
 
@@ -136,12 +137,14 @@ def find_written(
             true when it is the link being looked for.
         occurrence: Which of several matching places (0-based) to return, when the page has
             the same link more than once; falls back to the first.
+        literal: The link as found in HTML; when a written value (a `srcset` or `style`)
+            contains it, the column points at it rather than at the value's start.
 
     Returns:
         `(line, column)`, or `None` when the link was not written in this file.
     """
     hits = [
-        (line, col)
+        (line, col + (url.index(literal) if literal and literal in url else 0))
         for line, col, url in iter_markdown_links(text)
         if matches(_written_key(url, doc_path), url)
     ]

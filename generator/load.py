@@ -18,7 +18,7 @@ from pathlib import Path
 import bibtexparser
 from bibtexparser.library import Library
 from bibtexparser.middlewares.names import split_multiple_persons_names
-from bibtexparser.model import DuplicateBlockKeyBlock, Entry, Field, ParsingFailedBlock
+from bibtexparser.model import Block, DuplicateBlockKeyBlock, Entry, Field, ImplicitComment
 
 from generator.model import Finding, Location, Project, Severity, Source
 from generator.questions import read_question
@@ -80,43 +80,130 @@ def read_bibtex(text: str, path: str) -> tuple[list[Source], list[Finding]]:
         The sources (in file order) and the findings (parse failures, missing titles, bad URLs).
         A key defined twice in one file is left for the caller's duplicate check.
     """
-    library: Library = bibtexparser.parse_string(text)
-    findings: list[Finding] = []
-    for block in library.failed_blocks:
-        line = block.start_line + 1
-        if isinstance(block, DuplicateBlockKeyBlock):
-            continue  # reported with both places by load_project
-        kind = block.raw.split("{", 1)[0].strip() or "@entry"
-        detail = 'a `{` or `"` is not closed' if isinstance(block, ParsingFailedBlock) else ""
-        findings.append(
-            Finding(
-                "bib-parse-failed",
-                Severity.ERROR,
-                f"could not parse the {kind} entry that starts here: {detail}".rstrip(": "),
-                Location(path, line),
-                "close every `{` with a `}` and end the entry with `}` before the next `@`",
-            )
-        )
-    sources = []
-    for entry in library.entries:
-        source, problems = _source_from_entry(entry, path)
-        findings.extend(problems)
-        if source is not None:
-            sources.append(source)
-    duplicates = [b for b in library.failed_blocks if isinstance(b, DuplicateBlockKeyBlock)]
-    for block in duplicates:
-        entry = block.ignore_error_block
-        if isinstance(entry, Entry):
-            entry.start_line = block.start_line
-            source, problems = _source_from_entry(entry, path)
-            findings.extend(problems)
-            if source is not None:
-                sources.append(source)
+    sources, findings, _ = _read_bibtex(text, path)
     return sources, findings
 
 
-def _source_from_entry(entry: Entry, path: str) -> tuple[Source | None, list[Finding]]:
-    start = entry.start_line + 1
+def _read_bibtex(text: str, path: str) -> tuple[list[Source], list[Finding], set[str]]:
+    """`read_bibtex`, plus the keys of the entries that exist but could not be read."""
+    library: Library = bibtexparser.parse_string(text)
+    findings: list[Finding] = []
+    broken: set[str] = set()
+    for block in library.failed_blocks:
+        if not isinstance(block, DuplicateBlockKeyBlock):
+            findings.append(_parse_failure(block, path))
+            head = _ENTRY_HEAD.match(block.raw or "")
+            if head and head.group(2):
+                broken.add(head.group(2))
+    for block in library.comments:
+        if isinstance(block, ImplicitComment):
+            findings.extend(_stray_fields(block, path))
+    entries = [(entry, entry.start_line + 1) for entry in library.entries]
+    for block in library.failed_blocks:
+        # A second entry with a key already used in this file: kept, so that load_project
+        # reports it with both places, like a key repeated across files.
+        if isinstance(block, DuplicateBlockKeyBlock) and isinstance(
+            block.ignore_error_block, Entry
+        ):
+            entries.append((block.ignore_error_block, block.start_line + 1))
+    sources = []
+    for entry, start in entries:
+        source, problems = _source_from_entry(entry, path, start)
+        findings.extend(problems)
+        if source is not None:
+            sources.append(source)
+        else:
+            broken.add(entry.key)
+    return sources, findings, broken
+
+
+_ENTRY_HEAD = re.compile(r"@\s*([A-Za-z]+)\s*\{\s*([^,\s{}]*)")
+
+
+def _parse_failure(block: Block, path: str) -> Finding:
+    """Explain a block bibtexparser could not parse, at the line of the culprit if known."""
+    start = (block.start_line or 0) + 1
+    raw = block.raw or ""
+    head = _ENTRY_HEAD.match(raw)
+    kind = f"@{head.group(1)}" if head else "@entry"
+    entry = f"the {kind} entry `{head.group(2)}`" if head and head.group(2) else f"the {kind} entry"
+    error = getattr(block, "error", None)
+    reason = getattr(error, "abort_reason", None) or ""
+    # The block ran on into the next `@` or the end of the file: a brace or quote is open.
+    if not reason or "block start" in reason or "end of file" in reason:
+        unclosed = _unclosed(raw)
+        if unclosed is not None:
+            char, offset = unclosed
+            line = start + raw.count("\n", 0, offset)
+            column = offset - (raw.rfind("\n", 0, offset) + 1) + 1
+            closer = "}" if char == "{" else '"'
+            if head is not None and offset == raw.index("{", head.end(1)):
+                what = f"the `{{` that opens {entry} is never closed"
+                fix = "end the entry with `}` before the next `@`"
+            else:
+                what = f"this `{char}` is never closed, so {entry} (line {start}) cannot be read"
+                fix = f"add the matching `{closer}` to the value that starts here"
+            return Finding(
+                "bib-parse-failed", Severity.ERROR, what, Location(path, line, column), fix
+            )
+    detail = f": {reason.strip().rstrip('.')}" if reason else ""
+    return Finding(
+        "bib-parse-failed",
+        Severity.ERROR,
+        f"could not parse {entry} that starts here{detail}",
+        Location(path, start),
+        "write the entry as `@type{key, field = {value}, ...}`: a comma after the key and "
+        "after each field, every `{` closed",
+    )
+
+
+def _unclosed(raw: str) -> tuple[str, int] | None:
+    """Return the `{` or `"` of an entry's text that is never closed, and its offset.
+
+    A value still open when a line starts the next field (`name =`) is the culprit;
+    otherwise the innermost brace left open at the end.
+    """
+    braces: list[int] = []
+    quote: int | None = None
+    for offset, char in enumerate(raw):
+        if offset == 0 or raw[offset - 1] == "\n":
+            still_open = quote if quote is not None else braces[-1] if len(braces) > 1 else None
+            if still_open is not None and _FIELD_START.match(raw, offset):
+                return raw[still_open], still_open
+        if char == "{":
+            braces.append(offset)
+        elif char == "}" and braces:
+            braces.pop()
+        elif char == '"' and len(braces) == 1:
+            quote = offset if quote is None else None
+    if quote is not None:
+        return '"', quote
+    return ("{", braces[-1]) if braces else None
+
+
+_FIELD_START = re.compile(r"[ \t]*[A-Za-z][\w-]*[ \t]*=")
+_FIELD_LINE = re.compile(r"(?m)^[ \t]*([A-Za-z][\w-]*)[ \t]*=[ \t]*[{\"0-9]")
+
+
+def _stray_fields(block: ImplicitComment, path: str) -> list[Finding]:
+    """Text between entries that looks like `field = {…}`: an extra `}` ended an entry early."""
+    match = _FIELD_LINE.search(block.raw or "")
+    if match is None:
+        return []
+    line = (block.start_line or 0) + 1 + block.raw.count("\n", 0, match.start(1))
+    return [
+        Finding(
+            "bib-parse-failed",
+            Severity.ERROR,
+            f"the field `{match.group(1)}` is outside any entry, so it is ignored: "
+            "an entry above it was closed early",
+            Location(path, line),
+            "remove the extra `}` in the entry above, so the entry ends after its last field",
+        )
+    ]
+
+
+def _source_from_entry(entry: Entry, path: str, start: int) -> tuple[Source | None, list[Finding]]:
     fields = {f.key.lower(): f.value for f in entry.fields if isinstance(f, Field)}
     findings = []
 
@@ -187,31 +274,61 @@ def read_source_yaml(text: str, path: str) -> tuple[list[Source], list[Finding]]
     Returns:
         The sources (in file order) and the findings.
     """
+    sources, findings, _ = _read_source_yaml(text, path)
+    return sources, findings
+
+
+_TEXT_FIELDS = ("year", "booktitle", "journal", "pages", "eprint", "abstract", "annotation")
+
+
+def _read_source_yaml(text: str, path: str) -> tuple[list[Source], list[Finding], set[str]]:
+    """`read_source_yaml`, plus the keys of the sources that exist but could not be read."""
     document, problem = read_yaml(text, path)
     if problem:
-        return [], [problem]
+        return [], [problem], set()
     check = Checker(path)
-    top = check.mapping(document, f"the reference file {path}", Location(path, 1))
+    top = check.mapping(
+        document,
+        f"the reference file {path}",
+        Location(path, 1),
+        "start the file with `sources:` and list one `- key: …` item per source under it",
+    )
     if top is None:
-        return [], check.findings
+        return [], check.findings, set()
     check.fields(top, "a reference file", ("sources",))
     sources = []
+    broken: set[str] = set()
     for item in check.items(top.get("sources"), "sources", top, "a reference file"):
+        before = len(check.findings)
         check.fields(item, "a source", _YAML_FIELDS)
         key = check.text(item, "key", "a source", required=True)
         what = f"source `{key}`" if key else "a source"
-        title = check.text(item, "title", what, required=True)
+        title = check.text(item, "title", what)
+        if not title:
+            # The same code as a BibTeX entry without a title: one problem, one code.
+            check.error(
+                "ref-missing-title",
+                f"{what} has no title",
+                check.at(item, "title" if "title" in item else None),
+                f"add `title: …` to {what}",
+            )
         urls = {name: check.url(item, name, what) for name in ("url", "code")}
-        if not key or not title:
-            continue
-        fields = {name: check.text(item, name, what) for name in SOURCE_FIELDS[2:]}
+        entry_type = check.text(item, "type", what) or "misc"
+        fields = {name: check.text(item, name, what) for name in _TEXT_FIELDS}
         authors = check.texts(item, "authors", what)
+        keywords = check.texts(item, "keywords", what)
+        if not key:
+            continue
+        if not title or len(check.findings) > before:
+            broken.add(key)
+            continue
+        title = " ".join(title.split())
         sources.append(
             Source(
                 key=key,
-                title=" ".join(title.split()),
+                title=title,
                 location=Location(path, item.line),
-                entry_type=check.text(item, "type", what) or "misc",
+                entry_type=entry_type,
                 authors=authors,
                 year=fields["year"],
                 venue=fields["booktitle"] or fields["journal"],
@@ -221,13 +338,18 @@ def read_source_yaml(text: str, path: str) -> tuple[list[Source], list[Finding]]
                 code=urls["code"],
                 abstract=fields["abstract"],
                 annotation=fields["annotation"],
-                keywords=check.texts(item, "keywords", what),
+                keywords=keywords,
                 bibtex=_to_bibtex(
-                    key, check.text(item, "type", what) or "misc", fields, title, authors, urls
+                    key,
+                    entry_type,
+                    {**fields, "keywords": ", ".join(keywords) or None},
+                    title,
+                    authors,
+                    urls,
                 ),
             )
         )
-    return sources, check.findings
+    return sources, check.findings, broken
 
 
 def _to_bibtex(
@@ -274,16 +396,18 @@ def load_project(root: Path, references: str = "references") -> tuple[Project, l
         )
         return Project(), findings
     loaded: list[Source] = []
+    broken: set[str] = set()
     for file in sorted(base.iterdir()):
         rel = file.relative_to(root).as_posix()
         if file.suffix == ".bib":
-            sources, problems = read_bibtex(_read(file), rel)
+            sources, problems, unread = _read_bibtex(_read(file), rel)
         elif file.suffix in (".yaml", ".yml"):
-            sources, problems = read_source_yaml(_read(file), rel)
+            sources, problems, unread = _read_source_yaml(_read(file), rel)
         else:
             continue
         loaded.extend(sources)
         findings.extend(problems)
+        broken |= unread
     by_key: dict[str, Source] = {}
     for source in loaded:
         first = by_key.get(source.key)
@@ -303,7 +427,9 @@ def load_project(root: Path, references: str = "references") -> tuple[Project, l
     questions = []
     question_dir = base / "questions"
     for file in sorted(question_dir.glob("*.y*ml")) if question_dir.is_dir() else []:
-        question, problems = read_question(_read(file), file.relative_to(root).as_posix(), sources)
+        question, problems = read_question(
+            _read(file), file.relative_to(root).as_posix(), sources, broken=broken
+        )
         findings.extend(problems)
         if question is not None:
             questions.append(question)

@@ -7,6 +7,7 @@ the plugin).
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from pathlib import Path
 from generator.analyse import check_citations, index_citations
 from generator.errors import ConfigError, InputError
 from generator.load import load_project, read_pages
-from generator.model import Finding, Project, Severity
+from generator.model import Finding, Location, Project, Severity
 from generator.render import render_content_pages, render_reference_pages
 from generator.write import Change, apply_changes, plan_pages
 
@@ -93,6 +94,17 @@ def settings_from(config: object, plugin_config: object | None) -> Settings:
     )
 
 
+class _Collect(logging.Handler):
+    """Keeps MkDocs's config errors, to put them in one message of ours."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
 def read_settings(root: Path, config_file: str = "mkdocs.yml") -> Settings:
     """Read a project's settings through MkDocs's own config loader (one schema, not two).
 
@@ -105,14 +117,25 @@ def read_settings(root: Path, config_file: str = "mkdocs.yml") -> Settings:
     path = root / config_file
     if not path.is_file():
         raise ConfigError(
-            "no mkdocs.yml here",
+            f"no {config_file} in {root}",
             hint="run answersite in the project folder, or pass --project DIR",
-            location=None,
-        ) from None
+        )
+    collected = _Collect()
+    logger = logging.getLogger("mkdocs.config")
+    logger.addHandler(collected)
+    logger.propagate, propagate = False, logger.propagate
     try:
         config = load_config(config_file=str(path))
-    except exceptions.ConfigurationError as error:
-        raise ConfigError(f"invalid configuration: {error}", hint="fix mkdocs.yml") from None
+    except (exceptions.ConfigurationError, exceptions.Abort) as error:
+        detail = "; ".join(collected.messages) or str(error)
+        raise ConfigError(
+            f"invalid configuration: {detail}",
+            hint=f"fix this value in {config_file}",
+            location=Location(config_file),
+        ) from None
+    finally:
+        logger.removeHandler(collected)
+        logger.propagate = propagate
     plugin = config["plugins"].get("answersite")
     return settings_from(config, plugin.config if plugin is not None else None)
 

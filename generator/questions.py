@@ -22,7 +22,7 @@ workflow:                                   # optional; derived from the sources
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import PurePosixPath
 
 from generator.citations import suggest
@@ -53,7 +53,11 @@ _NODE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
 def read_question(
-    text: str, path: str, sources: Mapping[str, Source]
+    text: str,
+    path: str,
+    sources: Mapping[str, Source],
+    *,
+    broken: Collection[str] = (),
 ) -> tuple[Question | None, list[Finding]]:
     """Read one question file and check it against the reference set.
 
@@ -61,6 +65,8 @@ def read_question(
         text: The file's text.
         path: Its path relative to the project root; the id is the file name without suffix.
         sources: The reference set, by key.
+        broken: Keys of sources that are written in the reference set but could not be
+            read. Their own finding explains why; naming them here is not reported again.
 
     Returns:
         The question (or `None` when it cannot be built) and every finding.
@@ -77,16 +83,23 @@ def read_question(
             Location(path),
             "rename the file, e.g. `phone-photo-upscale.yaml`",
         )
-    top = check.mapping(document, "a question file", Location(path, 1))
+    top = check.mapping(
+        document,
+        "a question file",
+        Location(path, 1),
+        "start the file with `title: …`, `question: …` and `sources:` lines "
+        "(see the README's input schema)",
+    )
     if top is None:
         return None, check.findings
     check.fields(top, "a question file", QUESTION_FIELDS)
     title = check.text(top, "title", "the question file", required=True)
     asked = check.text(top, "question", "the question file", required=True)
     instructions = check.text(top, "instructions", "the question file")
-    uses = _read_uses(check, top, sources)
+    uses = _read_uses(check, top, sources, broken)
     task = _read_task(check, top)
-    workflow = _read_workflow(check, top, {use.key for use in uses})
+    provided = {use.key for use in uses} | {key for key in _listed(top) if key in broken}
+    workflow = _read_workflow(check, top, provided, sources)
     if check.findings or not title or not asked:
         return None, check.findings
     question = Question(
@@ -102,7 +115,17 @@ def read_question(
     return question, []
 
 
-def _read_uses(check: Checker, top: LineDict, sources: Mapping[str, Source]) -> list[SourceUse]:
+def _listed(top: LineDict) -> list[str]:
+    """The keys the question's `sources:` list names, valid or not."""
+    items = top.get("sources")
+    if not isinstance(items, list):
+        return []
+    return [str(item["key"]) for item in items if isinstance(item, dict) and "key" in item]
+
+
+def _read_uses(
+    check: Checker, top: LineDict, sources: Mapping[str, Source], broken: Collection[str]
+) -> list[SourceUse]:
     if "sources" not in top:
         check.error(
             "yaml-missing-field",
@@ -128,6 +151,8 @@ def _read_uses(check: Checker, top: LineDict, sources: Mapping[str, Source]) -> 
         model = check.text(item, "model", what)
         if key is None:
             continue
+        if key not in sources and key in broken:
+            continue  # reported where the source is defined
         if key not in sources:
             close = suggest(key, list(sources))
             check.error(
@@ -167,7 +192,9 @@ def _read_task(check: Checker, top: LineDict) -> Task | None:
     )
 
 
-def _read_workflow(check: Checker, top: LineDict, provided: set[str]) -> Workflow | None:
+def _read_workflow(
+    check: Checker, top: LineDict, provided: set[str], sources: Mapping[str, Source]
+) -> Workflow | None:
     if "workflow" not in top:
         return None
     block = check.mapping(top["workflow"], "`workflow`", check.at(top, "workflow"))
@@ -190,11 +217,17 @@ def _read_workflow(check: Checker, top: LineDict, provided: set[str]) -> Workflo
         for key in keys:
             if key not in provided:
                 close = suggest(key, sorted(provided))
+                if close:
+                    fix = f"did you mean `{close}`?"
+                elif key in sources:
+                    fix = f"add `{key}` to the question's `sources:`, or remove it from this node"
+                else:
+                    fix = "name only keys listed in the question's `sources:`"
                 check.error(
                     "workflow-unknown-source",
                     f"{what} draws on `{key}`, which is not a provided source of this question",
                     check.at(item, "sources"),
-                    f"did you mean `{close}`?" if close else "list only the question's sources",
+                    fix,
                 )
         nodes.append(
             WorkflowNode(

@@ -15,7 +15,25 @@ from generator.citations import suggest
 from generator.model import Finding, Location, Severity
 from generator.yamlread import LineDict, LineList
 
-__all__ = ["Checker", "is_http_url"]
+__all__ = ["Checker", "describe", "is_http_url"]
+
+
+def describe(value: Any) -> str:
+    """Name a parsed YAML value for a message: `a list`, `the text `x``, `nothing`."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, (int, float)):
+        return f"the number `{value}`"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"the text `{shown}`"
+    return type(value).__name__
 
 
 def is_http_url(value: str) -> bool:
@@ -50,16 +68,24 @@ class Checker:
         """Record an error finding."""
         self.findings.append(Finding(code, Severity.ERROR, message, location, hint))
 
-    def mapping(self, value: Any, what: str, location: Location) -> LineDict | None:
-        """Return `value` if it is a mapping, else record `not-a-mapping`."""
+    def mapping(
+        self, value: Any, what: str, location: Location, hint: str | None = None
+    ) -> LineDict | None:
+        """Return `value` if it is a mapping, else record `not-a-mapping`.
+
+        Args:
+            value: The parsed YAML value.
+            what: What it should be, for the message (`a question file`).
+            location: Where the value was written.
+            hint: The fix to suggest; by default, write it as `key: value` lines.
+        """
         if isinstance(value, LineDict):
             return value
-        found = "nothing" if value is None else type(value).__name__
         self.error(
             "yaml-not-a-mapping",
-            f"{what} must be a mapping (`key: value` lines), found {found}",
+            f"{what} must be a mapping (`key: value` lines), found {describe(value)}",
             location,
-            f"write {what} as `key: value` lines",
+            hint or f"write {what} as `key: value` lines",
         )
         return None
 
@@ -92,7 +118,7 @@ class Checker:
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             self.error(
                 "yaml-wrong-type",
-                f"`{key}` in {what} must be text, found {type(value).__name__}",
+                f"`{key}` in {what} must be text, found {describe(value)}",
                 self.at(mapping, key),
                 f"write `{key}` as a single line of text, or a `|` block",
             )
@@ -119,7 +145,7 @@ class Checker:
             return tuple(str(item).strip() for item in value)
         self.error(
             "yaml-wrong-type",
-            f"`{key}` in {what} must be a list of text",
+            f"`{key}` in {what} must be a list of text, found {describe(value)}",
             self.at(mapping, key),
             f"write `{key}: [a, b]` or one `- item` per line",
         )
@@ -162,7 +188,7 @@ class Checker:
         if not isinstance(value, LineList):
             self.error(
                 "yaml-wrong-type",
-                f"`{key}` in {what} must be a list",
+                f"`{key}` in {what} must be a list, found {describe(value)}",
                 self.at(mapping, key),
                 f"write one `- …` item per entry under `{key}:`",
             )

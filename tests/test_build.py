@@ -1,0 +1,172 @@
+"""End to end: the real CLI and a real strict MkDocs build of a copy of the default project."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+Run = Callable[..., tuple[int, str, str]]
+pytestmark = pytest.mark.e2e
+
+QUESTION = "phone-3x-upscale"
+PAGES = [
+    "index.html",
+    "bibliography/index.html",
+    "reference/api/index.html",
+    f"{QUESTION}/index.html",
+    f"{QUESTION}/task/index.html",
+    f"{QUESTION}/workflow/index.html",
+    f"{QUESTION}/references/index.html",
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the default project once for the module's read-only assertions."""
+    import shutil
+
+    from generator.cli import main
+
+    root = Path(__file__).resolve().parent.parent
+    project = tmp_path_factory.mktemp("e2e") / "project"
+    project.mkdir()
+    shutil.copy2(root / "mkdocs.yml", project)
+    for folder in ("references", "docs", ".answersite"):
+        shutil.copytree(root / folder, project / folder)
+    assert main(["build", "--project", str(project)]) == 0
+    return project / "site"
+
+
+def _html(site: Path, page: str) -> HTMLParser:
+    return HTMLParser((site / page).read_text(encoding="utf-8"))
+
+
+def test_every_page_exists(site: Path) -> None:
+    for page in PAGES:
+        assert (site / page).is_file(), page
+    data = json.loads((site / QUESTION / "workflow.json").read_text(encoding="utf-8"))
+    assert data["question"] == QUESTION
+    assert {n["basis"] for n in data["nodes"]} == {"ours", "provided", "borrowed"}
+    assert data["nodes"][0]["kind"] == "input"
+    assert data["nodes"][-1]["kind"] == "output"
+
+
+def test_search_index_holds_every_source(site: Path) -> None:
+    index = (site / "search/search_index.json").read_text(encoding="utf-8")
+    for word in ("MSSNet", "Little-Big", "FeatSharp", "MBPU"):
+        assert word in index, word
+
+
+def test_every_citation_became_a_titled_link(site: Path) -> None:
+    cited = 0
+    for page in PAGES:
+        tree = _html(site, page)
+        for node in tree.css("article"):
+            text = node.text()
+            for code in node.css("code"):
+                text = text.replace(code.text(), "")
+            assert "[@" not in text, f"{page}: a citation was not replaced"
+        for link in tree.css("a.citation"):
+            cited += 1
+            href = link.attributes["href"] or ""
+            assert re.fullmatch(r"(\.\./)*(references/|bibliography/)?#ref-[a-z0-9-]+", href) or (
+                re.fullmatch(r"(\.\./)*phone-3x-upscale/references/#ref-[a-z0-9-]+", href)
+            ), href
+            assert link.attributes.get("title"), f"{page}: citation without hover text"
+            assert re.fullmatch(r"\d+", link.text())
+    assert cited >= 8
+
+
+def test_workflow_page_has_the_mermaid_diagram_and_the_table(site: Path) -> None:
+    tree = _html(site, f"{QUESTION}/workflow/index.html")
+    diagram = tree.css_first("pre.mermaid")
+    assert diagram is not None
+    assert diagram.text().startswith("flowchart LR")
+    assert ":::provided" in diagram.text() and ":::borrowed" in diagram.text()
+    headers = [th.text() for th in tree.css("table th")]
+    assert headers[:4] == ["Node", "Kind", "What goes in", "What comes out"]
+    assert tree.css_first('a[href="../workflow.json"]') is not None
+
+
+def test_references_have_backlinks_links_and_bibtex(site: Path) -> None:
+    tree = _html(site, f"{QUESTION}/references/index.html")
+    for key in ("kim2022mssnet", "liu2024littlebig", "ranzinger2025featsharp", "song2024mbpu"):
+        assert tree.css_first(f"#ref-{key}") is not None, key
+    text = tree.body.text() if tree.body else ""
+    assert text.count("Cited on:") == 4
+    assert "Cited on: no page yet." not in text
+    hrefs = {a.attributes.get("href") for a in tree.css("article a")}
+    assert "https://github.com/kky7/MSSNet" in hrefs
+    assert "../workflow/" in hrefs
+    assert "@inproceedings{kim2022mssnet," in text
+
+
+def test_the_site_loads_nothing_from_third_parties(site: Path) -> None:
+    for page in PAGES:
+        tree = _html(site, page)
+        for node in tree.css("script[src], link[href], img[src]"):
+            url = node.attributes.get("src") or node.attributes.get("href") or ""
+            assert not re.match(r"(https?:)?//", url), f"{page}: loads {url}"
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "Made with" not in index
+    assert "fonts.googleapis" not in index
+    # Material fetches Mermaid from a CDN unless it is already loaded: we ship it.
+    assert (site / "assets/javascripts/mermaid.min.js").is_file()
+    assert 'src="../../assets/javascripts/mermaid.min.js"' in (
+        site / QUESTION / "workflow/index.html"
+    ).read_text(encoding="utf-8")
+
+
+def test_the_built_site_checks_clean(site: Path, run_cli: Run) -> None:
+    project = site.parent
+    code, out, err = run_cli("check", site, "--project", project)
+    assert code == 0, out + err
+
+
+def test_an_unknown_citation_fails_the_build(
+    project: Path, run_cli: Run, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert run_cli("generate", "--project", project)[0] == 0
+    page = project / "docs" / QUESTION / "task.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text + "\nAs shown before [@kim2022msnet].\n", encoding="utf-8")
+    line = text.count("\n") + 2
+    code, _, err = run_cli("build", "--project", project)
+    assert code == 1
+    assert (
+        f"docs/{QUESTION}/task.md:{line}:17: error: citation `[@kim2022msnet]`: "
+        "no source has the key `kim2022msnet` [citation-unknown-key]" in err
+    )
+    assert "hint: did you mean `[@kim2022mssnet]`?" in err
+    assert not (project / "site").exists()
+
+    # A plain `mkdocs build` fails the same way, through the plugin.
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    config = load_config(config_file=str(project / "mkdocs.yml"), strict=True)
+    with pytest.raises(Abort):
+        build(config)
+    assert any(
+        record.getMessage().startswith(
+            f"docs/{QUESTION}/task.md:{line}:17: error: citation `[@kim2022msnet]`"
+        )
+        for record in caplog.records
+    )
+
+
+def test_a_hand_edit_survives_a_build(project: Path, run_cli: Run) -> None:
+    page = project / "docs" / QUESTION / "task.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nA note by hand.\n", encoding="utf-8")
+    before = page.read_bytes()
+    code, _, err = run_cli("build", "--project", project)
+    assert code == 0, err
+    assert page.read_bytes() == before
+    html = (project / "site" / QUESTION / "task/index.html").read_text(encoding="utf-8")
+    assert "A note by hand." in html

@@ -1,0 +1,321 @@
+"""Tests for the offline link check: generator.check and its stage modules.
+
+The fixture site under `tests/fixtures/check/` has one page per case, hand-written HTML in
+`site/` and the Markdown it was "built" from in `docs/`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.check import CODES, LinkPolicy, check_site
+from generator.check_extract import extract_page, parse_meta_refresh, parse_srcset
+from generator.check_source import iter_markdown_links, markdown_sources, md_to_site_files
+from generator.check_urls import InternalTarget, normalize_url, resolve_internal
+from generator.model import Finding, Severity
+from generator.report import exit_code
+
+FIXTURE = Path(__file__).parent / "fixtures" / "check"
+PAPER = "https://arxiv.org/abs/2104.00001"
+POLICY = LinkPolicy(
+    provided={
+        "q1": frozenset({PAPER, "https://github.com/org/repo"}),
+        "q2": frozenset({"https://example.com/q2-paper"}),
+    },
+    site_url="https://site.example/proj/",
+    allow=("https://allowed.example/tool/", "https://unused.example/"),
+)
+
+
+def run(policy: LinkPolicy = POLICY, *, with_docs: bool = True) -> list[Finding]:
+    return check_site(
+        FIXTURE / "site",
+        policy,
+        docs_dir=FIXTURE / "docs" if with_docs else None,
+        project_root=FIXTURE if with_docs else None,
+    )
+
+
+def by_page(findings: list[Finding], prefix: str) -> list[tuple[str, str]]:
+    return [
+        (f.code, str(f.location))
+        for f in findings
+        if f.location and f.location.path.startswith(prefix)
+    ]
+
+
+@pytest.fixture(scope="module")
+def findings() -> list[Finding]:
+    return run()
+
+
+def test_exit_code_is_one(findings: list[Finding]) -> None:
+    assert exit_code(findings) == 1
+
+
+def test_every_code_is_documented(findings: list[Finding]) -> None:
+    assert {f.code for f in findings} <= set(CODES)
+    for finding in findings:
+        assert finding.severity is CODES[finding.code][0]
+
+
+def test_provided_sources_in_every_normalised_form_pass(findings: list[Finding]) -> None:
+    assert by_page(findings, "docs/q1/ok.md") == []
+    assert by_page(findings, "site/q1/ok/") == []
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "url"),
+    [
+        pytest.param(3, 12, "https://arxiv.org@evil.example/", id="userinfo"),
+        pytest.param(4, 19, "//evil.example/", id="scheme-relative"),
+        pytest.param(5, 10, "http://arxiv.org.evil.example/abs/2104.00001", id="host-suffix"),
+        pytest.param(6, 12, "https://xn--rxiv-43d.org/abs/2104.00001", id="punycode-look-alike"),
+        pytest.param(7, 14, "https://EVIL.EXAMPLE/abs/2104.00001", id="upper-case-host"),
+        pytest.param(8, 26, "//arxiv.org/abs/2104.00001", id="scheme-relative-source"),
+        pytest.param(9, 10, "/\\evil.example/", id="backslash"),
+        pytest.param(10, 7, "https://www.arxiv.org/abs/2104.00001", id="www"),
+        pytest.param(11, 18, "https://example.com/q2-paper", id="other-question"),
+        pytest.param(12, 13, "https://arxiv.org/abs/2104.00002", id="near-miss"),
+    ],
+)
+def test_hostile_forms_are_outside(
+    findings: list[Finding], line: int, column: int, url: str
+) -> None:
+    (finding,) = [f for f in findings if str(f.location) == f"docs/q1/hostile.md:{line}:{column}"]
+    assert finding.code == "link-not-provided"
+    assert finding.severity is Severity.ERROR
+    assert finding.message == (
+        f"page q1/hostile/: a[href] external link '{url}' is not a provided source of question 'q1'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "hint"),
+    [
+        (
+            8,
+            "did you mean 'https://arxiv.org/abs/2104.00001'? Write the scheme of a provided "
+            "source",
+        ),
+        (
+            11,
+            "it is provided with question 'q2' only; link it from that question's pages or add "
+            "it to this question's sources",
+        ),
+        (12, "did you mean 'https://arxiv.org/abs/2104.00001'?"),
+    ],
+)
+def test_hostile_hints(findings: list[Finding], line: int, hint: str) -> None:
+    (finding,) = [f for f in findings if f.location and f.location.line == line
+                  and f.location.path == "docs/q1/hostile.md"]  # fmt: skip
+    assert finding.hint == hint
+
+
+def test_hostile_page_has_one_finding_per_link(findings: list[Finding]) -> None:
+    assert len(by_page(findings, "docs/q1/hostile.md")) == 10
+
+
+def test_missing_page_anchor_and_image(findings: list[Finding]) -> None:
+    assert by_page(findings, "docs/q1/missing.md") == [
+        ("link-broken", "docs/q1/missing.md:3:8"),
+        ("link-anchor-missing", "docs/q1/missing.md:4:13"),
+        ("link-broken", "docs/q1/missing.md:5:17"),
+    ]
+    anchor = next(f for f in findings if f.code == "link-anchor-missing")
+    assert anchor.message == (
+        "page q1/missing/: a[href] '../ok/#no-such-id' points to '#no-such-id', which is not "
+        "an id in 'q1/ok/index.html'"
+    )
+
+
+def test_link_in_code_block_is_text(findings: list[Finding]) -> None:
+    # The same URL stands in a fenced block (line 4) and a code span (line 8): only the real
+    # link on line 10 is one, and it is reported there.
+    assert by_page(findings, "docs/q1/code.md") == [("link-not-provided", "docs/q1/code.md:10:13")]
+
+
+def test_schemes(findings: list[Finding]) -> None:
+    assert by_page(findings, "docs/q1/schemes.md") == [
+        ("link-unsafe-scheme", "docs/q1/schemes.md:3:6"),
+        ("link-unsafe-scheme", "docs/q1/schemes.md:4:10"),
+        ("link-scheme-not-allowed", "docs/q1/schemes.md:5:8"),
+        ("link-scheme-not-allowed", "docs/q1/schemes.md:6:9"),
+        ("link-unsafe-scheme", "docs/q1/schemes.md:7:24"),
+    ]
+
+
+def test_allowed_schemes_pass() -> None:
+    policy = LinkPolicy(POLICY.provided, POLICY.site_url, allow_schemes=frozenset({"mailto"}))
+    assert [c for c, _ in by_page(run(policy), "docs/q1/schemes.md")] == [
+        "link-unsafe-scheme",
+        "link-unsafe-scheme",
+        "link-scheme-not-allowed",
+        "link-unsafe-scheme",
+    ]
+
+
+def test_srcset_style_and_iframe(findings: list[Finding]) -> None:
+    assert by_page(findings, "docs/q1/media.md") == [
+        ("link-not-provided", "docs/q1/media.md:3:79"),
+        ("link-not-provided", "docs/q1/media.md:4:30"),
+        ("link-not-provided", "docs/q1/media.md:5:14"),
+    ]
+
+
+def test_meta_refresh_from_the_template(findings: list[Finding]) -> None:
+    (finding,) = [f for f in findings if f.location and "refresh" in f.location.path]
+    assert str(finding.location) == "site/q1/refresh/index.html"
+    assert finding.message == (
+        "page q1/refresh/: meta[refresh] external link 'https://evil.example/moved' is not a "
+        "provided source of question 'q1' (from theme (Material))"
+    )
+
+
+def test_site_url_links_are_internal(findings: list[Finding]) -> None:
+    # The canonical link of every page and the link to the OK page pass; the missing page
+    # behind the site's own address is a broken internal link.
+    assert by_page(findings, "docs/index.md") == [("link-broken", "docs/index.md:7:23")]
+
+
+def test_theme_links_are_merged_across_pages(findings: list[Finding]) -> None:
+    (finding,) = [f for f in findings if "fonts.gstatic.com" in f.message]
+    assert str(finding.location) == "site/index.html"
+    assert finding.message.endswith("(from theme (Material)) (on 2 pages)")
+    assert finding.hint == "set `theme.font: false` in mkdocs.yml (fonts are then not loaded)"
+
+
+def test_question_pages_may_not_link_other_questions(findings: list[Finding]) -> None:
+    assert by_page(findings, "docs/q2/") == [("link-not-provided", "docs/q2/index.md:3:61")]
+
+
+def test_allow_entries(findings: list[Finding]) -> None:
+    assert by_page(findings, "docs/q1/allowed.md") == [
+        ("link-allowed-by-config", "docs/q1/allowed.md:3:46")
+    ]
+    (unused,) = [f for f in findings if f.code == "link-allow-unused"]
+    assert unused.location is None
+    assert unused.severity is Severity.WARNING
+    assert "'https://unused.example/'" in unused.message
+
+
+def test_without_docs_locations_are_site_pages() -> None:
+    locations = {str(f.location) for f in run(with_docs=False) if f.location}
+    assert "q1/hostile/index.html" in locations
+    assert all(not loc.startswith("docs/") for loc in locations)
+
+
+def test_clean_site_has_no_findings(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "index.html").write_text('<a href="a/#x">a</a> <a href="#">top</a>')
+    (tmp_path / "a" / "index.html").write_text('<h1 id="x">A</h1><a href="../">up</a>')
+    found = check_site(tmp_path, LinkPolicy({}))
+    assert found == []
+    assert exit_code(found) == 0
+
+
+# -- stage units ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("https://arxiv.org/abs/1", "http://arxiv.org/abs/1"),
+        ("https://arxiv.org/abs/1", "https://ARXIV.org/abs/1/"),
+        ("https://arxiv.org/abs/1", "https://arxiv.org:443/abs/1"),
+        ("https://arxiv.org/abs/1", "https://arxiv.org/pdf/1.pdf"),
+        ("https://arxiv.org/abs/1", "https://arxiv.org/pdf/1#page=3"),
+        ("https://x.org/a%7Eb", "https://x.org/a~b"),
+        ("https://x.org/a%2fb", "https://x.org/a%2Fb"),
+        ("https://x.org/a b", "https://x.org/a%20b"),
+    ],
+)
+def test_normalisation_equal(a: str, b: str) -> None:
+    assert normalize_url(a) == normalize_url(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("https://arxiv.org/abs/1", "https://arxiv.org@evil.example/abs/1"),
+        ("https://arxiv.org/abs/1", "https://www.arxiv.org/abs/1"),
+        ("https://arxiv.org/abs/1", "https://arxiv.org./abs/1"),
+        ("https://arxiv.org/abs/1", "https://arxiv.org/abs/1v2"),
+        ("https://arxiv.org/abs/1", "https://arxiv.org:8443/abs/1"),
+        ("https://arxiv.org/abs/1", "https://аrxiv.org/abs/1"),
+        ("https://x.org/a", "https://x.org/A"),
+        ("https://x.org/a%2fb", "https://x.org/a/b"),
+        ("https://x.org/a?b=1", "https://x.org/a?b=2"),
+    ],
+)
+def test_normalisation_unequal(a: str, b: str) -> None:
+    assert normalize_url(a) != normalize_url(b)
+
+
+@pytest.mark.parametrize(
+    "url", ["https://x.org:99999/", "https:///", "https://a b/", "https://[::1/", "ftp://x/"]
+)
+def test_normalisation_rejects(url: str) -> None:
+    assert normalize_url(url) is None
+
+
+@pytest.mark.parametrize(
+    ("page_dir", "href", "expected"),
+    [
+        ("q1/a", "../b/#s", InternalTarget("q1/b", True, "s")),
+        ("q1/a", ".", InternalTarget("q1/a", True, None)),
+        ("q1/a", "#s", InternalTarget("q1/a", True, "s")),
+        ("q1/a", "x%20y.png?v=1", InternalTarget("q1/a/x y.png", False, None)),
+        ("q1/a", "/proj/q2/", InternalTarget("q2", True, None)),
+        ("", "../x", None),
+        ("q1", "/other/", None),
+    ],
+)
+def test_resolve_internal(page_dir: str, href: str, expected: InternalTarget | None) -> None:
+    assert resolve_internal(page_dir, href, base_path="/proj/") == expected
+
+
+def test_parse_srcset() -> None:
+    value = "a.png 1x, data:image/png;base64,AA,BB 2x,c.png,, d(1).png 100w"
+    assert parse_srcset(value) == ["a.png", "data:image/png;base64,AA,BB", "c.png", "d(1).png"]
+
+
+@pytest.mark.parametrize(
+    ("content", "url"),
+    [("0; url='https://x/'", "https://x/"), ("5", None), ("0;URL=a.html", "a.html")],
+)
+def test_parse_meta_refresh(content: str, url: str | None) -> None:
+    assert parse_meta_refresh(content) == url
+
+
+def test_extract_keeps_ids_and_links_once() -> None:
+    page = extract_page(
+        "p.html",
+        '<a name="n"></a><h1 id="i">x</h1><img src="a.png" srcset="b.png 2x" style="x:url(c.png)">'
+        '<pre><code>https://text.example/</code></pre><style>p{background:url("d.png")}</style>',
+    )
+    assert page.ids == {"n", "i"}
+    assert [(link.url, link.attr) for link in page.links] == [
+        ("a.png", "src"),
+        ("b.png", "srcset"),
+        ("c.png", "style"),
+        ("d.png", "style"),
+    ]
+
+
+def test_markdown_sources_and_targets() -> None:
+    assert markdown_sources("a/b/index.html") == ["a/b.md", "a/b/index.md", "a/b/README.md"]
+    assert markdown_sources("index.html") == ["index.md", "README.md"]
+    assert md_to_site_files("a/b.md") == {"a/b/index.html", "a/b.html"}
+    assert md_to_site_files("a/README.md") == {"a/index.html"}
+
+
+def test_markdown_links_skip_code() -> None:
+    text = "```\n[a](x.md)\n```\n`[b](y.md)` [c](z.md)\n[r]: <w.md>\n<https://u.example/>"
+    assert list(iter_markdown_links(text)) == [
+        (4, 17, "z.md"),
+        (5, 7, "w.md"),
+        (6, 2, "https://u.example/"),
+    ]

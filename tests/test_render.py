@@ -1,0 +1,111 @@
+"""Render stage: golden files for the default question's generated pages, and formatting."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.analyse import Citer
+from generator.load import load_project
+from generator.model import Location, Source, Workflow, WorkflowEdge, WorkflowNode
+from generator.render import (
+    anchor,
+    format_authors,
+    format_citation,
+    mermaid,
+    render_content_pages,
+    render_reference_pages,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def default_project():  # type: ignore[no-untyped-def]
+    project, findings = load_project(ROOT)
+    assert findings == []
+    return project
+
+
+def test_default_pages_match_golden(default_project, golden: Callable[[str, str], None]) -> None:
+    cited = {
+        "kim2022mssnet": [Citer("phone-3x-upscale/task.md", "The task", 3)],
+        "song2024mbpu": [
+            Citer("index.md", "Home", 1),
+            Citer("phone-3x-upscale/workflow.md", "The workflow", 9),
+        ],
+    }
+    plans = render_content_pages(default_project) + render_reference_pages(
+        default_project, cited
+    )
+    assert [p.path for p in plans] == [
+        "docs/index.md",
+        "docs/phone-3x-upscale/index.md",
+        "docs/phone-3x-upscale/task.md",
+        "docs/phone-3x-upscale/workflow.md",
+        "docs/phone-3x-upscale/references.md",
+        "docs/bibliography.md",
+    ]
+    for plan in plans:
+        golden("pages/" + plan.path.removeprefix("docs/"), plan.scaffold)
+
+
+def test_rendering_is_deterministic(default_project) -> None:
+    first = [p.scaffold for p in render_content_pages(default_project)]
+    second = [p.scaffold for p in render_content_pages(default_project)]
+    assert first == second
+
+
+@pytest.mark.parametrize(
+    ("authors", "expected"),
+    [
+        pytest.param((), "", id="none"),
+        pytest.param(("Kim, Kiyeon",), "Kiyeon Kim", id="one"),
+        pytest.param(("Kim, Kiyeon", "Lee, Seungyong"), "Kiyeon Kim and Seungyong Lee", id="two"),
+        pytest.param(("A B", "Cho, C", "D, E"), "A B, C Cho and E D", id="mixed"),
+    ],
+)
+def test_format_authors(authors: tuple[str, ...], expected: str) -> None:
+    assert format_authors(authors) == expected
+
+
+def test_citation_of_an_arxiv_preprint_names_no_link() -> None:
+    source = Source(
+        key="x",
+        title="A *starred* title",
+        location=Location("r.bib", 1),
+        authors=("Liu, Yang",),
+        year="2024",
+        eprint="2406.17117",
+    )
+    assert format_citation(source) == (
+        "Yang Liu. *A \\*starred\\* title*. arXiv preprint arXiv:2406.17117, 2024."
+    )
+
+
+def test_anchor_is_a_safe_html_id() -> None:
+    assert anchor("Kim2022:MSSNet") == "ref-kim2022-mssnet"
+
+
+def test_mermaid_marks_provided_and_borrowed_nodes_differently() -> None:
+    workflow = Workflow(
+        (
+            WorkflowNode("a", 'A "quoted" <b>', "input", "ours", gives="H×W×3"),
+            WorkflowNode("m", "Model", "model", "provided", takes="H×W×3", gives="H×W×3"),
+            WorkflowNode("i", "Idea", "step", "borrowed"),
+        ),
+        (WorkflowEdge("a", "m"), WorkflowEdge("m", "i", "label")),
+    )
+    text = mermaid(workflow)
+    assert text.splitlines()[:6] == [
+        "flowchart LR",
+        '    a(["A #quot;quoted#quot; #lt;b#gt;<br/><small>H×W×3</small>"]):::ours',
+        '    m["Model<br/><small>H×W×3 → H×W×3</small>"]:::provided',
+        '    i["Idea"]:::borrowed',
+        "    a --> m",
+        '    m -->|"label"| i',
+    ]
+    assert "classDef borrowed stroke-width:2px,stroke-dasharray:7 4" in text
+    assert "classDef provided stroke-width:3px" in text
