@@ -41,6 +41,41 @@ _CONNECTORS = frozenset(
     ("with", "for", "and", "via", "of", "in", "on", "using", "from", "by", "to")
 )
 _FIX_BLOCK = "list each source as `Model: …` then `Paper: https://…` on the next line"
+_SECTIONS = "`### Recommended AI Models:` or `### Related Papers:`"
+#: Why a prompt cannot be imported: message and hint, by problem.
+_PROBLEMS = {
+    "no-question": (
+        f"the prompt has no line `{_ASKED}`",
+        f'add `{_ASKED}` and, on the next line, the question in double quotes: "…"',
+    ),
+    "not-quoted": (
+        f"expected the user's question in double quotes after `{_ASKED}`, found {{found}}",
+        'write the question as one paragraph in double quotes: "…"',
+    ),
+    "outside-section": (
+        "`Model: {value}` is not under a sources heading",
+        f"put it under {_SECTIONS}",
+    ),
+    "outside-block": ("`{field}:` line outside a `Model:` block", _FIX_BLOCK),
+    "second-field": (
+        "a second `{field}:` line in the same `Model:` block",
+        "keep one `{field}:` line, or start the next block with `Model:`",
+    ),
+    "stray-line": (
+        "unexpected line in the `Model: {name}` block: `{line}`",
+        "start it with `Paper:`, `GitHub:` or `Summary:`, or join it to the line above",
+    ),
+    "no-sources": ("the prompt lists no sources", f"{_FIX_BLOCK}, under {_SECTIONS}"),
+    "no-name": ("`Model:` has no name", "write `Model: NAME`"),
+    "no-paper": (
+        "`Model: {name}` has no `Paper:` line",
+        "add `Paper: https://…` under `Model: {name}`",
+    ),
+    "bad-url": (
+        "`{field}:` of `{name}` must be an http(s) URL, found `{value}`",
+        "write the full address, starting with https://",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -110,54 +145,37 @@ def parse_prompt(text: str, path: str) -> ParsedPrompt:
     step_end = 0  # the line of the last instruction
     for number, line in enumerate(lines, start=1):
         field = _FIELD.match(line)
-        heading = _HEADING.match(line)
+        name = field.group(1).lower() if field else ""
+        value = field.group(2) if field else ""
         if number - 1 in asked:
             continue
         if re.fullmatch(r"answer\s*:?", line, re.IGNORECASE):
             break
-        if heading:
-            name = heading.group(1).lower()
-            role = "recommended-model" if "recommended" in name else None
-            role = "related-paper" if "related" in name else role
+        if heading := _HEADING.match(line):
+            title = heading.group(1).lower()
+            role = "recommended-model" if "recommended" in title else None
+            role = "related-paper" if "related" in title else role
             last = None
-        elif field and field.group(1).lower() == "model":
+        elif name == "model":
             if role is None:
-                _fail(
-                    path,
-                    number,
-                    f"`Model: {field.group(2)}` is not under a sources heading",
-                    "put it under `### Recommended AI Models:` or `### Related Papers:`",
-                )
-            blocks.append({"role": role, "model": (field.group(2), number)})
+                _fail(path, number, "outside-section", value=value)
+            blocks.append({"role": role, "model": (value, number)})
             last = "model"
         elif field:
-            name = field.group(1).lower()
             if not blocks or role is None:
-                _fail(
-                    path, number, f"`{field.group(1)}:` line outside a `Model:` block", _FIX_BLOCK
-                )
+                _fail(path, number, "outside-block", field=field.group(1))
             if name in blocks[-1]:
-                _fail(
-                    path,
-                    number,
-                    f"a second `{field.group(1)}:` line in the same `Model:` block",
-                    f"keep one `{field.group(1)}:` line, or start the next block with `Model:`",
-                )
-            blocks[-1][name] = (field.group(2), number)
+                _fail(path, number, "second-field", field=field.group(1))
+            blocks[-1][name] = (value, number)
             last = name
         elif not line:
             last = None if last != "summary" else last
-        elif last in ("model", "summary") and blocks:
-            value, start = blocks[-1][last]
+        elif last in ("model", "summary"):
+            text, start = blocks[-1][last]
             gap = "\n\n" if lines[number - 2] == "" else " "
-            blocks[-1][last] = (f"{value}{gap}{line}".strip(), start)
-        elif blocks and role is not None:
-            _fail(
-                path,
-                number,
-                f"unexpected line in the `Model: {blocks[-1]['model'][0]}` block: `{line[:40]}`",
-                "start it with `Paper:`, `GitHub:` or `Summary:`, or join it to the line above",
-            )
+            blocks[-1][last] = (f"{text}{gap}{line}".strip(), start)
+        elif role is not None and blocks:
+            _fail(path, number, "stray-line", name=blocks[-1]["model"][0], line=line[:40])
         elif role is None and "only the provided" in line.lower():
             rule = line
         elif role is None and _STEP.match(line):
@@ -166,27 +184,21 @@ def parse_prompt(text: str, path: str) -> ParsedPrompt:
         elif role is None and steps and step_end == number - 1:  # a wrapped instruction
             steps[-1] += " " + line
             step_end = number
-    sources = tuple(_source(block, path) for block in blocks)
-    if not sources:
-        raise InputError("the prompt lists no sources", Location(path, len(lines)), _FIX_BLOCK)
-    return ParsedPrompt(question, tuple(steps), rule, sources)
+    if not blocks:
+        _fail(path, len(lines), "no-sources")
+    return ParsedPrompt(question, tuple(steps), rule, tuple(_source(b, path) for b in blocks))
 
 
-def _fail(path: str, line: int, message: str, hint: str) -> NoReturn:
-    raise InputError(message, Location(path, line), hint)
+def _fail(path: str, line: int, problem: str, **values: str) -> NoReturn:
+    message, hint = _PROBLEMS[problem]
+    raise InputError(message.format(**values), Location(path, line), hint.format(**values))
 
 
 def _read_question(lines: list[str], path: str) -> tuple[str, range]:
     """The quoted paragraph after the `A user has asked…` line, and the indices it spans."""
-    asked = _ASKED.lower()
-    marker = next((i for i, line in enumerate(lines) if line.lower().startswith(asked)), None)
+    marker = next((i for i, ln in enumerate(lines) if ln.lower().startswith(_ASKED.lower())), None)
     if marker is None:
-        _fail(
-            path,
-            1,
-            f"the prompt has no line `{_ASKED}`",
-            f'add `{_ASKED}` and, on the next line, the question in double quotes: "…"',
-        )
+        _fail(path, 1, "no-question")
     rest = lines[marker][len(_ASKED) :].strip()
     first = marker if rest else marker + 1
     while first < len(lines) and not lines[first]:
@@ -197,37 +209,22 @@ def _read_question(lines: list[str], path: str) -> tuple[str, range]:
     paragraph = " ".join([rest, *lines[first + (first == marker) : end]]).strip()
     quoted = re.fullmatch(r'["“](.*)["”]', paragraph, re.DOTALL)
     if quoted is None or not quoted.group(1).strip():
-        found = f"found `{paragraph[:40]}`" if paragraph else "found nothing"
-        _fail(
-            path,
-            first + 1 if paragraph else marker + 1,
-            f"expected the user's question in double quotes after `{_ASKED}`, {found}",
-            'write the question as one paragraph in double quotes: "…"',
-        )
+        found = f"`{paragraph[:40]}`" if paragraph else "nothing"
+        _fail(path, first + 1 if paragraph else marker + 1, "not-quoted", found=found)
     return " ".join(quoted.group(1).split()), range(marker, end)
 
 
 def _source(block: dict[str, Any], path: str) -> PromptSource:
     name, line = block["model"]
     if not name:
-        _fail(path, line, "`Model:` has no name", "write `Model: NAME`")
+        _fail(path, line, "no-name")
     if "paper" not in block:
-        _fail(
-            path,
-            line,
-            f"`Model: {name}` has no `Paper:` line",
-            f"add `Paper: https://…` under `Model: {name}`",
-        )
+        _fail(path, line, "no-paper", name=name)
     links = {}
     for field in ("paper", "github"):
         value, at = block.get(field, (None, line))
         if value is not None and not is_http_url(value):
-            _fail(
-                path,
-                at,
-                f"`{field.title()}:` of `{name}` must be an http(s) URL, found `{value}`",
-                "write the full address, starting with https://",
-            )
+            _fail(path, at, "bad-url", field=field.title(), name=name, value=value)
         links[field] = value
     summary = block.get("summary", ("", line))[0] or None
     return PromptSource(block["role"], name, links["paper"], line, links["github"], summary)

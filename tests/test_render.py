@@ -37,9 +37,7 @@ def test_default_pages_match_golden(default_project, golden: Callable[[str, str]
             Citer("phone-3x-upscale/workflow.md", "The workflow", 9),
         ],
     }
-    plans = render_content_pages(default_project) + render_reference_pages(
-        default_project, cited
-    )
+    plans = render_content_pages(default_project) + render_reference_pages(default_project, cited)
     assert [p.path for p in plans] == [
         "docs/index.md",
         "docs/phone-3x-upscale/index.md",

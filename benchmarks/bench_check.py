@@ -1,0 +1,163 @@
+"""Benchmark `answersite check` against a plain build, linkchecker and mkdocs-htmlproofer-plugin.
+
+On demand only (not in CI): `pip install -r benchmarks/requirements.txt`, then
+
+    python benchmarks/bench_check.py --pages 500 2000
+
+A plain Material site with N pages (ten question folders, headings, internal links with
+anchors, one provided arXiv link per page, a code block) is generated in a temp dir and built
+once; every tool then runs on that same site in its own process, side by side in one run.
+Times are the best of `--repeat` runs; memory is the child's peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+MKDOCS_YML = """site_name: Bench
+site_url: https://bench.example/
+theme:
+  name: material
+  font: false
+extra:
+  generator: false
+markdown_extensions: [toc, pymdownx.highlight, pymdownx.superfences]
+"""
+PROOFER = """plugins:
+  - search
+  - htmlproofer:
+      validate_external_urls: false
+      raise_error: false
+"""
+QUESTIONS = 10
+
+CHECK = """
+import resource, sys, time
+from pathlib import Path
+from generator.check import LinkPolicy, check_site
+root = Path(sys.argv[1])
+provided = {f"q{q}": frozenset(f"https://arxiv.org/abs/2104.{i:05d}" for i in range(q, %d, %d))
+            for q in range(%d)}
+start = time.perf_counter()
+found = check_site(root / "site", LinkPolicy(provided, site_url="https://bench.example/"),
+                   docs_dir=root / "docs", project_root=root)
+took = time.perf_counter() - start
+assert not found, found[:3]
+print(took, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+PARSE = """
+import resource, sys, time
+from pathlib import Path
+start = time.perf_counter()
+pages = sorted(Path(sys.argv[1], "site").rglob("*.html"))
+if sys.argv[2] == "selectolax":
+    from selectolax.lexbor import LexborHTMLParser as parse
+else:
+    from lxml.html import document_fromstring as parse
+for page in pages:
+    parse(page.read_text(encoding="utf-8"))
+print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+BASELINE = """
+import resource
+import generator.check
+print(0.0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def make_project(root: Path, pages: int) -> None:
+    """Write a synthetic MkDocs project with `pages` pages under `root`."""
+    docs = root / "docs"
+    docs.mkdir(parents=True)
+    (root / "mkdocs.yml").write_text(MKDOCS_YML)
+    (root / "mkdocs-proofer.yml").write_text(MKDOCS_YML + PROOFER)
+    (docs / "index.md").write_text("# Bench\n\n[First page](q0/page0.md#section-1)\n")
+    for i in range(pages):
+        q = i % QUESTIONS
+        folder = docs / f"q{q}"
+        folder.mkdir(exist_ok=True)
+        nxt, prev = (i + QUESTIONS) % pages, (i - QUESTIONS) % pages
+        body = [f"# Page {i}\n"]
+        for s in range(1, 4):
+            body.append(f"## Section {s}\n")
+            body.append(
+                "Some prose about the method, long enough to look like a page. " * 4
+                + f"See [the next page](page{nxt}.md#section-{s}), "
+                f"[the previous one](page{prev}.md) and "
+                f"[the paper](https://arxiv.org/abs/2104.{i:05d}).\n"
+            )
+        body.append("```python\nurl = 'https://not-a-link.example/'\n```\n")
+        (folder / f"page{i}.md").write_text("\n".join(body))
+
+
+def run(cmd: list[str], cwd: Path, repeat: int) -> tuple[float, int | None, str]:
+    """Best wall time of `repeat` runs; a Python child prints `seconds maxrss` itself."""
+    best, rss, out = float("inf"), None, ""
+    for _ in range(repeat):
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+        wall = time.perf_counter() - start
+        out = proc.stdout.strip()
+        parts = out.split()
+        if proc.returncode and not cmd[0].endswith("linkchecker"):
+            raise SystemExit(f"{cmd[:3]} failed:\n{proc.stderr[-2000:]}")
+        if len(parts) == 2 and parts[1].isdigit():  # our own probes report their inner time
+            wall, rss = min(float(parts[0]), wall) if float(parts[0]) else wall, int(parts[1])
+        best = min(best, wall)
+    return best, rss, out
+
+
+def bench(pages: int, repeat: int, with_linkchecker: bool) -> None:
+    py = sys.executable
+    bindir = Path(py).parent
+    with tempfile.TemporaryDirectory(prefix="answersite-bench-") as tmp:
+        root = Path(tmp)
+        make_project(root, pages)
+        mkdocs = [str(bindir / "mkdocs"), "build", "-q"]
+        plain, _, _ = run([*mkdocs, "-d", "site"], root, repeat)
+        proofed, _, _ = run([*mkdocs, "-f", "mkdocs-proofer.yml", "-d", "site2"], root, repeat)
+        shutil.rmtree(root / "site2")
+        html = list((root / "site").rglob("*.html"))
+        size = sum(p.stat().st_size for p in html) / 1e6
+        script = CHECK % (pages, QUESTIONS, QUESTIONS)
+        check, check_rss, _ = run([py, "-c", script, str(root)], root, repeat)
+        _, base_rss, _ = run([py, "-c", BASELINE], root, 1)
+        lexbor, lexbor_rss, _ = run([py, "-c", PARSE, str(root), "selectolax"], root, repeat)
+        lxml, _, _ = run([py, "-c", PARSE, str(root), "lxml"], root, repeat)
+        print(f"\n== {len(html)} HTML pages, {size:.1f} MB ==")
+        print(f"plain mkdocs build              {plain:8.2f} s")
+        print(f"answersite check                {check:8.3f} s   {check / plain:6.1%} of the build")
+        print(f"  peak RSS                      {check_rss / 1024:8.1f} MB"
+              f"  (interpreter + imports: {base_rss / 1024:.1f} MB)")  # fmt: skip
+        print(f"parse only, selectolax (lexbor) {lexbor:8.3f} s   check / parse = "
+              f"{check / lexbor:.2f}x  (peak RSS {lexbor_rss / 1024:.1f} MB)")  # fmt: skip
+        print(f"parse only, lxml                {lxml:8.3f} s   lxml / lexbor = {lxml / lexbor:.2f}x")
+        overhead = proofed - plain
+        print(f"htmlproofer (build - plain)     {overhead:8.2f} s   "
+              f"{overhead / check:.0f}x answersite check")  # fmt: skip
+        if with_linkchecker:
+            cmd = [str(bindir / "linkchecker"), "--no-status", "-o", "none", "site/index.html"]
+            linkcheck, _, _ = run(cmd, root, 1)
+            print(f"linkchecker (file, no extern)   {linkcheck:8.2f} s   "
+                  f"{linkcheck / check:.0f}x answersite check")  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, nargs="+", default=[500])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-linkchecker", action="store_true", help="skip the slowest tool")
+    args = parser.parse_args(argv)
+    for pages in args.pages:
+        bench(pages, args.repeat, not args.no_linkchecker)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

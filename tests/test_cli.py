@@ -1,0 +1,102 @@
+"""The command line: usage, exit codes, `python -m generator`, errors for people."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator import cli
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (0, "answersite 0.1.0\n")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param([], id="no-command"),
+        pytest.param(["frobnicate"], id="unknown-command"),
+        pytest.param(["generate", "--bogus"], id="unknown-option"),
+        pytest.param(["check", "--format", "xml"], id="unknown-format"),
+    ],
+)
+def test_usage_errors_exit_2(args: list[str], run_cli: Run) -> None:
+    code, _, err = run_cli(*args)
+    assert code == 2
+    assert "usage: answersite" in err
+
+
+def test_project_option_goes_before_or_after_the_command(project: Path, run_cli: Run) -> None:
+    assert run_cli("--project", project, "generate", "--check")[0] == 0
+    assert run_cli("generate", "--check", "--project", project)[0] == 0
+
+
+def test_no_mkdocs_yml_is_bad_input(tmp_path: Path, run_cli: Run) -> None:
+    code, out, err = run_cli("generate", "--project", tmp_path)
+    assert code == 3
+    assert out == ""
+    assert err == (
+        f"answersite: error: no mkdocs.yml in {tmp_path}\n"
+        "  hint: run answersite in the project folder, or pass --project DIR\n"
+    )
+
+
+def test_an_internal_error_asks_for_a_report_without_a_traceback(
+    project: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def explode(*_: object, **__: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli.pipeline, "generate", explode)
+    code, _, err = run_cli("generate", "--project", project)
+    assert code == 4
+    assert err == (
+        "answersite: internal error: RuntimeError: boom\n"
+        "This is a bug in answersite: please report it with the command you ran.\n"
+    )
+
+
+def test_findings_in_json_go_to_stdout(project: Path, run_cli: Run) -> None:
+    page = project / "docs/phone-3x-upscale/task.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[@nope]\n", encoding="utf-8")
+    code, out, _ = run_cli("generate", "--format", "json", "--project", project)
+    assert code == 1
+    assert '"code": "citation-unknown-key"' in out
+
+
+def test_check_without_a_built_site_says_what_to_do(project: Path, run_cli: Run) -> None:
+    code, _, err = run_cli("check", "--project", project)
+    assert code == 3
+    assert "holds no built site (no index.html)" in err
+    assert "hint: run `answersite build` first" in err
+
+
+def test_serve_generates_then_serves_on_the_address_given(
+    project: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[dict[str, object]] = []
+    import mkdocs.commands.serve
+
+    monkeypatch.setattr(mkdocs.commands.serve, "serve", lambda **kw: calls.append(kw))
+    code, _, _ = run_cli("serve", "--dev-addr", "127.0.0.1:8765", "--project", project)
+    assert code == 0
+    assert calls == [
+        {
+            "config_file": str(project / "mkdocs.yml"),
+            "dev_addr": "127.0.0.1:8765",
+            "strict": False,
+        }
+    ]

@@ -1,0 +1,159 @@
+"""The MkDocs plugin on a small project made in tmp_path: citations, nav, warnings."""
+
+from __future__ import annotations
+
+import json
+import logging
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+Run = Callable[..., tuple[int, str, str]]
+pytestmark = pytest.mark.e2e
+
+MKDOCS_YML = """\
+site_name: t
+strict: true
+theme:
+  name: material
+  font: false
+extra:
+  generator: false
+markdown_extensions:
+  - admonition
+  - attr_list
+  - tables
+  - pymdownx.details
+  - pymdownx.superfences:
+      custom_fences:
+        - name: mermaid
+          class: mermaid
+          format: !!python/name:pymdownx.superfences.fence_code_format
+plugins:
+  - search
+  - answersite
+"""
+
+BIB = """\
+@misc{alpha,
+  title = {Alpha: A "Quoted" Study},
+  author = {One, Ann},
+  year = {2020},
+  url = {https://example.org/alpha.pdf}
+}
+
+@misc{beta,
+  title = {Beta},
+  year = {2021},
+  url = {https://example.org/beta.pdf}
+}
+"""
+
+QUESTION = """\
+title: Why?
+question: Why is it so?
+sources:
+  - key: alpha
+    role: recommended-model
+    model: Alpha-1
+    annotation: The model.
+  - key: beta
+    role: related-paper
+    annotation: A paper.
+"""
+
+
+def make_project(root: Path, extra_pages: dict[str, str] | None = None) -> Path:
+    (root / "references/questions").mkdir(parents=True)
+    (root / "docs").mkdir()
+    (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    (root / "references/refs.bib").write_text(BIB, encoding="utf-8")
+    (root / "references/questions/why.yaml").write_text(QUESTION, encoding="utf-8")
+    for name, text in (extra_pages or {}).items():
+        (root / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "docs" / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+def test_citations_are_numbered_per_question_with_hover_titles(
+    tmp_path: Path, run_cli: Run
+) -> None:
+    root = make_project(tmp_path)
+    assert run_cli("generate", "--project", root)[0] == 0
+    task = root / "docs/why/task.md"
+    task.write_text(
+        task.read_text(encoding="utf-8") + "\nBoth [@beta; @alpha], and `[@alpha]` in code.\n",
+        encoding="utf-8",
+    )
+    home = root / "docs/index.md"
+    home.write_text(home.read_text(encoding="utf-8") + "\nSee [@beta].\n", encoding="utf-8")
+    code, _, err = run_cli("build", "--project", root)
+    assert code == 0, err
+    html = (root / "site/why/task/index.html").read_text(encoding="utf-8")
+    assert (
+        '[<a class="citation" href="../references/#ref-beta" title="Beta">2</a>, '
+        '<a class="citation" href="../references/#ref-alpha" '
+        "title=\"Alpha: A 'Quoted' Study\">1</a>]"
+    ) in html
+    assert "<code>[@alpha]</code>" in html
+    home_html = (root / "site/index.html").read_text(encoding="utf-8")
+    assert '<a class="citation" href="bibliography/#ref-beta" title="Beta">2</a>' in home_html
+    refs = (root / "site/why/references/index.html").read_text(encoding="utf-8")
+    assert 'href="../task/"' in refs  # "cited on" backlink
+
+
+def test_nav_titles_the_question_and_orders_its_pages(tmp_path: Path, run_cli: Run) -> None:
+    root = make_project(tmp_path, {"why/zz-extra.md": "# Extra\n\n[@alpha] [@beta]\n"})
+    assert run_cli("build", "--project", root)[0] == 0
+    html = (root / "site/index.html").read_text(encoding="utf-8")
+    nav = html[html.index('<nav class="md-nav md-nav--primary"') :]
+    positions = [
+        nav.index(title)
+        for title in ("Why?", "The task", "The workflow", "Papers and tools", "Extra")
+    ]
+    assert positions == sorted(positions)
+    data = json.loads((root / "site/why/workflow.json").read_text(encoding="utf-8"))
+    assert [n["id"] for n in data["nodes"]] == ["input", "model1", "output"]
+    assert data["nodes"][1]["label"] == "Alpha-1"
+    assert data["edges"] == [
+        {"from": "input", "to": "model1", "label": ""},
+        {"from": "model1", "to": "output", "label": ""},
+    ]
+
+
+def test_an_uncited_source_fails_a_strict_build(
+    tmp_path: Path, run_cli: Run, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = make_project(tmp_path)
+    caplog.set_level(logging.WARNING)
+    code, _, err = run_cli("build", "--project", root)
+    assert code == 1
+    assert "Aborted with 1 warnings in strict mode!" in err
+    messages = [r.getMessage() for r in caplog.records]
+    assert (
+        "references/questions/why.yaml:8: warning: provided source `beta` is cited on no "
+        "page of question `why` [source-uncited]\n  hint: cite it with `[@beta]` where the "
+        "answer relies on it"
+    ) in messages
+
+
+def test_stale_docs_are_a_warning_and_the_plugin_writes_nothing(
+    tmp_path: Path, run_cli: Run, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = make_project(tmp_path, {"why/more.md": "# More\n\n[@beta]\n"})
+    assert run_cli("generate", "--project", root)[0] == 0
+    (root / "references/questions/why.yaml").write_text(
+        QUESTION.replace("title: Why?", "title: Why so?"), encoding="utf-8"
+    )
+    before = {p: p.read_bytes() for p in (root / "docs").rglob("*") if p.is_file()}
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    caplog.set_level(logging.WARNING)
+    with pytest.raises(Abort):
+        build(load_config(config_file=str(root / "mkdocs.yml"), strict=True))
+    assert any("generated pages are stale (docs/index.md" in r.getMessage() for r in caplog.records)
+    assert {p: p.read_bytes() for p in (root / "docs").rglob("*") if p.is_file()} == before
