@@ -87,7 +87,8 @@ def make_project(root: Path, pages: int) -> None:
         for s in range(1, 4):
             body.append(f"## Section {s}\n")
             body.append(
-                "Some prose about the method, long enough to look like a page. " * 4
+                "Some prose about the method, long enough to look like a page. "
+                * 4
                 + f"See [the next page](page{nxt}.md#section-{s}), "
                 f"[the previous one](page{prev}.md) and "
                 f"[the paper](https://arxiv.org/abs/2104.{i:05d}).\n"
@@ -118,10 +119,11 @@ def bench(pages: int, repeat: int, with_linkchecker: bool) -> None:
     bindir = Path(py).parent
     with tempfile.TemporaryDirectory(prefix="answersite-bench-") as tmp:
         root = Path(tmp)
+        root.chmod(0o755)  # linkchecker run as root drops to `nobody`, who must read the site
         make_project(root, pages)
         mkdocs = [str(bindir / "mkdocs"), "build", "-q"]
         plain, _, _ = run([*mkdocs, "-d", "site"], root, repeat)
-        proofed, _, _ = run([*mkdocs, "-f", "mkdocs-proofer.yml", "-d", "site2"], root, repeat)
+        proofed, _, _ = run([*mkdocs, "-f", "mkdocs-proofer.yml", "-d", "site2"], root, 1)
         shutil.rmtree(root / "site2")
         html = list((root / "site").rglob("*.html"))
         size = sum(p.stat().st_size for p in html) / 1e6
@@ -130,22 +132,27 @@ def bench(pages: int, repeat: int, with_linkchecker: bool) -> None:
         _, base_rss, _ = run([py, "-c", BASELINE], root, 1)
         lexbor, lexbor_rss, _ = run([py, "-c", PARSE, str(root), "selectolax"], root, repeat)
         lxml, _, _ = run([py, "-c", PARSE, str(root), "lxml"], root, repeat)
-        print(f"\n== {len(html)} HTML pages, {size:.1f} MB ==")
-        print(f"plain mkdocs build              {plain:8.2f} s")
-        print(f"answersite check                {check:8.3f} s   {check / plain:6.1%} of the build")
-        print(f"  peak RSS                      {check_rss / 1024:8.1f} MB"
-              f"  (interpreter + imports: {base_rss / 1024:.1f} MB)")  # fmt: skip
-        print(f"parse only, selectolax (lexbor) {lexbor:8.3f} s   check / parse = "
-              f"{check / lexbor:.2f}x  (peak RSS {lexbor_rss / 1024:.1f} MB)")  # fmt: skip
-        print(f"parse only, lxml                {lxml:8.3f} s   lxml / lexbor = {lxml / lexbor:.2f}x")
+        mb = 1024  # ru_maxrss is in KiB on Linux
+        print(f"\n== {len(html)} HTML pages, {size:.1f} MB of HTML ==")
+        row("plain mkdocs build", plain)
+        row("answersite check", check, f"{check / plain:.1%} of the plain build")
+        row("  peak RSS (MB)", check_rss / mb, f"interpreter + imports alone: {base_rss / mb:.1f}")
+        row("parse only, selectolax/lexbor", lexbor, f"check / parse = {check / lexbor:.2f}x")
+        row("  peak RSS (MB)", lexbor_rss / mb)
+        row("parse only, lxml", lxml, f"lxml / lexbor = {lxml / lexbor:.2f}x")
         overhead = proofed - plain
-        print(f"htmlproofer (build - plain)     {overhead:8.2f} s   "
-              f"{overhead / check:.0f}x answersite check")  # fmt: skip
+        row("htmlproofer (its build - plain)", overhead, f"{overhead / check:.0f}x check")
         if with_linkchecker:
-            cmd = [str(bindir / "linkchecker"), "--no-status", "-o", "none", "site/index.html"]
-            linkcheck, _, _ = run(cmd, root, 1)
-            print(f"linkchecker (file, no extern)   {linkcheck:8.2f} s   "
-                  f"{linkcheck / check:.0f}x answersite check")  # fmt: skip
+            cmd = [str(bindir / "linkchecker"), "--no-status", "site/index.html"]
+            linkcheck, _, out = run(cmd, root, 1)
+            checked = next((x for x in out.splitlines() if "URLs checked" in x), "no summary!")
+            row("linkchecker (file, no extern)", linkcheck, f"{linkcheck / check:.0f}x check")
+            print(f"  linkchecker: {checked.strip()}")
+
+
+def row(label: str, value: float, note: str = "") -> None:
+    """Print one aligned result line."""
+    print(f"{label:34} {value:9.3f}   {note}")
 
 
 def main(argv: list[str] | None = None) -> int:

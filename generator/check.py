@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.check_extract import extract_page
@@ -109,7 +109,7 @@ def check_site(
     for path in sorted(f for f in files if f.endswith(".html")):
         text = (site_dir / path).read_text(encoding="utf-8", errors="replace")
         checker.check_page(extract_page(path, text))
-    problems = checker.finish() + checker.allowed
+    problems = _with_content(site_dir, checker.finish() + checker.allowed)
     locator = _Locator(site_dir, docs_dir, project_root, list(template_dirs))
     findings = [locator.finding(p, n) for p, n in _merge_chrome(problems)]
     for entry in checker.unused_allow():
@@ -122,6 +122,27 @@ def check_site(
             )
         )
     return sorted(findings, key=_sort_key)
+
+
+def _with_content(site_dir: Path, problems: list[Problem]) -> list[Problem]:
+    """Read the pages with problems again, to tell content links from the theme's.
+
+    Streaming skips this (it costs a second query per page); problems are few.
+    """
+    by_page: dict[str, list[Problem]] = {}
+    for problem in problems:
+        by_page.setdefault(problem.page, []).append(problem)
+    located = []
+    for page, group in sorted(by_page.items()):
+        text = (site_dir / page).read_text(encoding="utf-8", errors="replace")
+        links = extract_page(page, text, content=True).links
+        for problem in group:
+            link = links[problem.index]
+            occurrence = sum(
+                1 for other in links[: problem.index] if other.in_content and other.url == link.url
+            )
+            located.append(replace(problem, link=link, occurrence=occurrence))
+    return located
 
 
 def _sort_key(finding: Finding) -> tuple[str, int, int, str, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -34,10 +35,17 @@ _URL_ATTRS: dict[str, tuple[str, ...]] = {
     "button": ("formaction",),
     "base": ("href",),
 }
-_SELECTOR = ", ".join(
-    [f"{tag}[{attr}]" for tag, attrs in _URL_ATTRS.items() for attr in attrs]
-    + ["meta[http-equiv]", "[style]", "style"]
-)
+# Nearly every reference is an `a[href]` (Material repeats the whole navigation on every
+# page), so it gets its own query and a tight loop; lexbor's cost grows with the number of
+# alternatives in a selector group, and a node matching two alternatives comes twice.
+_SELECTOR = ", ".join([*(tag for tag in _URL_ATTRS if tag != "a"), "meta", "style", "[style]"])
+_ALL = "a[href], " + _SELECTOR
+# Tags rare in a MkDocs site: each costs a selector alternative on every node, so one is
+# queried only when its start tag is in the page's text at all. The parser recognises an
+# element only from a literal `<tag` (ASCII case-insensitive; `<image` becomes `img`), so a
+# lower-cased substring test never misses one.
+_COMMON = ("img", "link", "script", "meta", "style", "[style]")
+_RARE = tuple(tag for tag in _URL_ATTRS if tag not in _COMMON and tag != "a")
 _CONTENT = ("article.md-content__inner", "[role=main]")
 _CSS_URL = re.compile(
     r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s'"]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""",
@@ -46,9 +54,8 @@ _CSS_URL = re.compile(
 _REFRESH = re.compile(r"""\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?(['"]?)(.*?)\1\s*""", re.I | re.S)
 
 
-@dataclass(frozen=True)
-class Link:
-    """One reference found in a page.
+class Link(NamedTuple):
+    """One reference found in a page (a named tuple: pages have thousands of these).
 
     Attributes:
         url: The attribute value as the parser decoded it (entities resolved).
@@ -70,14 +77,33 @@ class Page:
     Attributes:
         path: The site-relative file, e.g. `q1/task/index.html`.
         ids: Every `id` and `a[name]` in the page.
-        links: Every reference, in document order.
+        hrefs: The URLs of the `a[href]` links, in document order: nearly every reference,
+            kept as bare strings because there are so many.
+        others: Every other reference, in document order.
         generator: The `<meta name="generator">` content, naming the theme, or `None`.
+        content: Which `hrefs` are inside the content; empty unless asked for.
     """
 
     path: str
     ids: frozenset[str]
-    links: tuple[Link, ...]
+    hrefs: tuple[str, ...]
+    others: tuple[Link, ...] = ()
     generator: str | None = None
+    content: frozenset[int] = frozenset()
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        """Every reference: the `a[href]` links, then the others."""
+        anchors = tuple(
+            Link(url, "a", "href", i in self.content) for i, url in enumerate(self.hrefs)
+        )
+        return anchors + self.others
+
+    def link(self, index: int) -> Link:
+        """The reference at `index` of [`links`][generator.check_extract.Page.links]."""
+        if index < len(self.hrefs):
+            return Link(self.hrefs[index], "a", "href", index in self.content)
+        return self.others[index - len(self.hrefs)]
 
 
 def parse_srcset(value: str) -> list[str]:
@@ -118,11 +144,10 @@ def _css_urls(text: str) -> list[str]:
     return [next(g for g in m.groups() if g is not None) for m in _CSS_URL.finditer(text)]
 
 
-def _node_links(node: LexborNode, in_content: bool) -> list[Link]:
-    tag = node.tag or ""
-    attrs = node.attrs
+def _node_links(node: LexborNode, tag: str, in_content: bool) -> list[Link]:
+    attrs = node.attributes
     found: list[Link] = []
-    for attr in _URL_ATTRS.get(tag, ()):
+    for attr in _URL_ATTRS.get(tag, ()) if tag != "a" else ():  # `a[href]` is read apart
         value = attrs.get(attr)
         if value is None:
             continue
@@ -142,33 +167,51 @@ def _node_links(node: LexborNode, in_content: bool) -> list[Link]:
     return found
 
 
-def extract_page(path: str, html: str) -> Page:
+def _content_nodes(tree: LexborHTMLParser) -> set[int]:
+    for selector in _CONTENT:
+        root = tree.css_first(selector)
+        if root is not None:
+            return {node.mem_id for node in root.css(_ALL)}
+    return set()
+
+
+def extract_page(path: str, html: str, *, content: bool = False) -> Page:
     """Parse one page and keep its ids and references.
 
     Args:
         path: The site-relative file, used only to label the result.
         html: The page's text.
+        content: Also tell which links are inside the page's content. This costs another
+            query, so the check asks for it only for the pages with a problem.
 
     Returns:
-        The page's ids, its links in document order, and its generator meta.
+        The page's ids, its links (`a[href]` first, then the others, each in document
+        order) and its generator meta.
     """
     tree = LexborHTMLParser(html)
-    content_ids: set[int] = set()
-    for selector in _CONTENT:
-        root = tree.css_first(selector)
-        if root is not None:
-            content_ids = {node.mem_id for node in root.css(_SELECTOR)}
-            break
+    anchors = tree.css("a[href]")
+    hrefs = tuple(node.attrs.get("href") or "" for node in anchors)
+    inside: set[int] = set()
+    in_content: frozenset[int] = frozenset()
+    if content:
+        inside = _content_nodes(tree)
+        in_content = frozenset(i for i, node in enumerate(anchors) if node.mem_id in inside)
     links: list[Link] = []
+    generator = None
     done: set[int] = set()
-    for node in tree.css(_SELECTOR):
+    lowered = html.lower()
+    selector = ", ".join([*_COMMON, *(tag for tag in _RARE if f"<{tag}" in lowered)])
+    for node in tree.css(selector):
         mem_id = node.mem_id
-        if mem_id not in done:  # a node matching two selectors of the group comes twice
-            done.add(mem_id)
-            links.extend(_node_links(node, mem_id in content_ids))
+        if mem_id in done:
+            continue
+        done.add(mem_id)
+        tag = node.tag or ""
+        if tag == "meta" and node.attrs.get("name") == "generator":
+            generator = node.attrs.get("content")
+        links.extend(_node_links(node, tag, mem_id in inside))
     ids = {node.id for node in tree.css("[id]")}
     ids.update(node.attrs.get("name") for node in tree.css("a[name]"))
     ids.discard(None)
-    meta = tree.css_first("meta[name=generator]")
-    generator = meta.attrs.get("content") if meta is not None else None
-    return Page(path, frozenset(ids), tuple(links), generator)  # type: ignore[arg-type]
+    ids.discard("")
+    return Page(path, frozenset(ids), hrefs, tuple(links), generator, in_content)  # type: ignore[arg-type]

@@ -42,7 +42,9 @@ class Problem:
         code: The finding code.
         page: The site-relative HTML file the link is in.
         link: The link as extracted.
-        occurrence: How many earlier content links of the page have the same URL.
+        index: The link's position in the page's links, to find it again.
+        occurrence: How many earlier content links of the page have the same URL (set when
+            the problem is located).
         message: What is wrong (without location).
         hint: One fix, or `None`.
         key: What the link resolves to (a site file with `#fragment`, or a normalised URL);
@@ -53,11 +55,12 @@ class Problem:
     code: str
     page: str
     link: Link
-    occurrence: int
+    index: int
     message: str
     hint: str | None
     key: str
     theme: str
+    occurrence: int = 0
 
 
 def page_url(path: str) -> str:
@@ -116,6 +119,10 @@ class LinkChecker:
         self.problems: list[Problem] = []
         self.allowed: list[Problem] = []
         self._page_names: list[str] | None = None
+        # Links known to pass, by what decides their outcome (see `_memo_key`): the theme
+        # repeats the same navigation on every page, so most links are seen before.
+        self._good: set[tuple[str, str]] = set()
+        self._splits: dict[str, tuple[int, str]] = {}
 
     def check_page(self, page: Page) -> None:
         """Check every reference of one page; remember its ids for fragment checks."""
@@ -124,13 +131,31 @@ class LinkChecker:
         question = first if "/" in page.path and first in self.questions else None
         page_dir = _page_dir(page.path)
         theme = _theme(page.generator)
-        seen: dict[str, int] = {}
-        for link in page.links:
-            occurrence = 0
-            if link.in_content:
-                occurrence = seen.get(link.url, 0)
-                seen[link.url] = occurrence + 1
-            self._check_link(_Context(page.path, page_dir, question, link, occurrence, theme))
+        parents = _parents(page_dir)
+        depth = len(parents)
+        good, splits = self._good, self._splits
+        scheme_base = "\0" + (question or "")
+        positions: dict[str, list[int]] | None = None
+        urls = page.hrefs + tuple(link.url for link in page.others)
+        for url in dict.fromkeys(urls):  # each URL once
+            split = splits.get(url)
+            if split is None:
+                split = splits[url] = _split_relative(url)
+            up, rest = split
+            key = (scheme_base, url) if up < 0 else (parents[up], rest) if up < depth else None
+            if key in good:
+                continue
+            if positions is None:
+                positions = {}
+                for index, other in enumerate(urls):
+                    positions.setdefault(other, []).append(index)
+            before = (len(self.problems), len(self.pending), len(self.allowed))
+            for index in positions[url]:
+                link = page.link(index)
+                self._check_link(_Context(page.path, page_dir, question, link, index, theme))
+            after = (len(self.problems), len(self.pending), len(self.allowed))
+            if key is not None and before == after:
+                good.add(key)
 
     def finish(self) -> list[Problem]:
         """Run the fragment checks that waited for later pages; return every problem."""
@@ -282,7 +307,7 @@ class LinkChecker:
                 pending.code,
                 pending.page,
                 pending.link,
-                pending.occurrence,
+                pending.index,
                 message,
                 hint,
                 pending.key,
@@ -297,13 +322,37 @@ class LinkChecker:
         return f"did you mean '{page_url(close[0])}'?" if close else None
 
 
+def _parents(page_dir: str) -> list[str]:
+    """`[page_dir, its parent, ..., ""]`: the base a link resolves against after k `../`."""
+    parts = page_dir.split("/") if page_dir else []
+    return ["/".join(parts[: len(parts) - k]) for k in range(len(parts) + 1)]
+
+
+def _split_relative(url: str) -> tuple[int, str]:
+    """Split off leading `../`: `(k, rest)`, or `(-1, url)` for a URL with a scheme.
+
+    This is what lets a passing link be remembered across pages. A URL with a scheme
+    depends on the page's question only (a `site_url` link resolves from the root). A
+    relative URL depends on the directory it resolves against, and dropping k leading `../`
+    while moving the base up k levels joins to the same path, so `../../q5/p/` is one key,
+    `("", "q5/p/")`, from every page two levels deep.
+    """
+    colon = url.find(":")
+    if colon > 0 and not any(c in url[:colon] for c in "/?#\\ "):
+        return (-1, url)
+    k = 0
+    while url.startswith("../", 3 * k):
+        k += 1
+    return (k, url[3 * k :])
+
+
 @dataclass(frozen=True)
 class _Context:
     page: str
     page_dir: str
     question: str | None
     link: Link
-    occurrence: int
+    index: int
     theme: str
 
 
@@ -317,9 +366,7 @@ def _problem(
     ctx: _Context, code: str, message: str, hint: str | None = None, *, key: str
 ) -> Problem:
     where = f"page {page_url(ctx.page)}: {ctx.link.tag}[{ctx.link.attr}]"
-    return Problem(
-        code, ctx.page, ctx.link, ctx.occurrence, f"{where} {message}", hint, key, ctx.theme
-    )
+    return Problem(code, ctx.page, ctx.link, ctx.index, f"{where} {message}", hint, key, ctx.theme)
 
 
 def _under(key: str, site_key: str) -> bool:

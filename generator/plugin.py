@@ -164,7 +164,7 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):
             else:
                 number = keys.index(key) + 1
                 target = "bibliography.md"
-            href = posixpath.relpath(target, posixpath.dirname(src) or ".")
+            href = "" if target == src else posixpath.relpath(target, posixpath.dirname(src) or ".")
             title = self.project.sources[key].title.replace('"', "'")
             links.append(f'[{number}]({href}#{anchor(key)} "{title}"){{ .citation }}')
         return "\\[" + ", ".join(links) + "\\]"

@@ -62,7 +62,7 @@ _PROBLEMS = {
         "keep one `{field}:` line, or start the next block with `Model:`",
     ),
     "stray-line": (
-        "unexpected line in the `Model: {name}` block: `{line}`",
+        "unexpected line in the `Model: {name}` block: `{text}`",
         "start it with `Paper:`, `GitHub:` or `Summary:`, or join it to the line above",
     ),
     "no-sources": ("the prompt lists no sources", f"{_FIX_BLOCK}, under {_SECTIONS}"),
@@ -141,7 +141,7 @@ def parse_prompt(text: str, path: str) -> ParsedPrompt:
     rule: str | None = None
     blocks: list[dict[str, Any]] = []
     role: Role | None = None
-    last: str | None = None  # the field a wrapped line continues
+    last = ""  # the field a wrapped line continues, if any
     step_end = 0  # the line of the last instruction
     for number, line in enumerate(lines, start=1):
         field = _FIELD.match(line)
@@ -155,7 +155,7 @@ def parse_prompt(text: str, path: str) -> ParsedPrompt:
             title = heading.group(1).lower()
             role = "recommended-model" if "recommended" in title else None
             role = "related-paper" if "related" in title else role
-            last = None
+            last = ""
         elif name == "model":
             if role is None:
                 _fail(path, number, "outside-section", value=value)
@@ -169,13 +169,13 @@ def parse_prompt(text: str, path: str) -> ParsedPrompt:
             blocks[-1][name] = (value, number)
             last = name
         elif not line:
-            last = None if last != "summary" else last
+            last = last if last == "summary" else ""
         elif last in ("model", "summary"):
-            text, start = blocks[-1][last]
+            so_far, start = blocks[-1][last]
             gap = "\n\n" if lines[number - 2] == "" else " "
-            blocks[-1][last] = (f"{text}{gap}{line}".strip(), start)
+            blocks[-1][last] = (f"{so_far}{gap}{line}".strip(), start)
         elif role is not None and blocks:
-            _fail(path, number, "stray-line", name=blocks[-1]["model"][0], line=line[:40])
+            _fail(path, number, "stray-line", name=blocks[-1]["model"][0], text=_clip(line))
         elif role is None and "only the provided" in line.lower():
             rule = line
         elif role is None and _STEP.match(line):
@@ -194,6 +194,10 @@ def _fail(path: str, line: int, problem: str, **values: str) -> NoReturn:
     raise InputError(message.format(**values), Location(path, line), hint.format(**values))
 
 
+def _clip(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
 def _read_question(lines: list[str], path: str) -> tuple[str, range]:
     """The quoted paragraph after the `A user has asked…` line, and the indices it spans."""
     marker = next((i for i, ln in enumerate(lines) if ln.lower().startswith(_ASKED.lower())), None)
@@ -203,13 +207,13 @@ def _read_question(lines: list[str], path: str) -> tuple[str, range]:
     first = marker if rest else marker + 1
     while first < len(lines) and not lines[first]:
         first += 1
-    end = first
-    while end < len(lines) and lines[end]:
-        end += 1
-    paragraph = " ".join([rest, *lines[first + (first == marker) : end]]).strip()
+    paragraph, end = rest if first == marker else "", first + (first == marker)
+    # The question ends at its closing quote, or at a blank line if the quote is missing.
+    while not re.search(r'.["”]$', paragraph) and end < len(lines) and lines[end]:
+        paragraph, end = f"{paragraph} {lines[end]}".strip(), end + 1
     quoted = re.fullmatch(r'["“](.*)["”]', paragraph, re.DOTALL)
     if quoted is None or not quoted.group(1).strip():
-        found = f"`{paragraph[:40]}`" if paragraph else "nothing"
+        found = f"`{_clip(paragraph)}`" if paragraph else "nothing"
         _fail(path, first + 1 if paragraph else marker + 1, "not-quoted", found=found)
     return " ".join(quoted.group(1).split()), range(marker, end)
 
@@ -258,7 +262,9 @@ def render_files(
         origin: The prompt's file name, for the files' first comment.
         taken: Keys already in the reference set; new keys get `-2`, `-3`… to stay unique.
     """
-    used, entries, uses = set(taken), [], []
+    used = set(taken)
+    entries: list[dict[str, str]] = []
+    uses: list[dict[str, str]] = []
     for source in parsed.sources:
         key = base = derive_key(source.name)
         for n in range(2, sys.maxsize):
@@ -287,7 +293,8 @@ def _title(question: str, limit: int = 80) -> str:
     title = next((s for s in sentences if s.endswith("?")), sentences[0]).strip()
     if len(title) <= limit:
         return title
-    return title[: title.rfind(" ", 0, limit)].rstrip(",;:") + "…"
+    cut = title.rfind(" ", 0, limit)
+    return title[: cut if cut > 0 else limit].rstrip(",;:") + "…"
 
 
 class _Dumper(yaml.SafeDumper):

@@ -74,8 +74,8 @@ def test_every_citation_became_a_titled_link(site: Path) -> None:
         for link in tree.css("a.citation"):
             cited += 1
             href = link.attributes["href"] or ""
-            assert re.fullmatch(r"(\.\./)*(references/|bibliography/)?#ref-[a-z0-9-]+", href) or (
-                re.fullmatch(r"(\.\./)*phone-3x-upscale/references/#ref-[a-z0-9-]+", href)
+            assert re.fullmatch(
+                r"((\.\./)*(phone-3x-upscale/)?(references|bibliography)/)?#ref-[a-z0-9-]+", href
             ), href
             assert link.attributes.get("title"), f"{page}: citation without hover text"
             assert re.fullmatch(r"\d+", link.text())

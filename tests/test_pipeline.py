@@ -61,7 +61,8 @@ def test_check_reports_stale_pages_with_a_diff(project: Path, run_cli: Run) -> N
 
 def test_text_outside_regions_survives_byte_for_byte(project: Path, run_cli: Run) -> None:
     page = project / TASK
-    edited = page.read_bytes().replace(b"# The task", b"# The task\r\n\r\nMy own words\r\n", 1)
+    first, rest = page.read_bytes().split(b"\n", 1)
+    edited = first + b"\n\r\nMy own words\r\n" + rest
     edited += b"\nA closing note by hand, no final newline"
     page.write_bytes(edited)
     yaml = project / "references/questions/phone-3x-upscale.yaml"

@@ -1,0 +1,428 @@
+"""Tests for generator.seed: parsing the plain prompt format and importing it into references/."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.errors import InputError
+from generator.load import load_project
+from generator.model import Severity
+from generator.seed import (
+    ANNOTATION,
+    ParsedPrompt,
+    PromptSource,
+    derive_key,
+    import_prompt,
+    parse_prompt,
+    render_files,
+)
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "seed"
+SEED = FIXTURES / "000_53d094cc14bda616.txt"
+SMALL = FIXTURES / "small_prompt.txt"
+SEED_ID = "000-53d094cc14bda616"
+
+SMALL_SOURCES = """\
+# Imported by `answersite import` from small_prompt.txt.
+sources:
+  - key: nafnet-sidd-width32
+    title: NAFNet-SIDD-width32
+    url: https://arxiv.org/abs/2204.04676
+    code: https://github.com/megvii-research/NAFNet
+  - key: little-denoiser
+    title: 'The Little Denoiser: Speed for $4\\times$ Less'
+    url: http://arxiv.org/pdf/0000.00001v1.pdf
+    abstract: 'A small network that is $4\\times$ faster. It keeps "detail": mostly.'
+  - key: nafnet-sidd-width32-2
+    title: NAFNet SIDD width32
+    url: https://example.org/nafnet.pdf
+"""
+
+SMALL_QUESTION = f"""\
+# Imported by `answersite import` from small_prompt.txt: write each annotation by hand.
+title: Can a tiny model denoise my night photos?
+question: Can a tiny model denoise my night photos? I want them sharp.
+instructions: |-
+  1. What task the user is trying to perform.
+  2. How the model(s) would work in a workflow (input → model → output).
+
+  Use **only the provided models and papers**. Do not refer to outside sources.
+sources:
+  - key: nafnet-sidd-width32
+    role: recommended-model
+    model: NAFNet-SIDD-width32
+    annotation: {ANNOTATION}
+  - key: little-denoiser
+    role: related-paper
+    annotation: {ANNOTATION}
+  - key: nafnet-sidd-width32-2
+    role: related-paper
+    annotation: {ANNOTATION}
+"""
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """An empty project: just an empty references/ folder."""
+    (tmp_path / "references").mkdir()
+    return tmp_path
+
+
+# --- parse_prompt ---------------------------------------------------------------------------
+
+
+def test_parse_real_seed() -> None:
+    parsed = parse_prompt(SEED.read_text(encoding="utf-8"), "seed.txt")
+
+    assert parsed.question == (
+        "I used an AI image upscaler on my phone to enlarge a photo 3×, and it still looked "
+        "crisp without much delay. How can such a lightweight model upscale this fast while "
+        "keeping the quality?"
+    )
+    assert parsed.steps == (
+        "1. What task the user is trying to perform.",
+        "2. How the model(s) would work in a CNAPS AI-like workflow (input → model → output).",
+        "3. List relevant papers and tools (with GitHub or ArXiv links) that support your answer.",
+    )
+    assert parsed.rule == (
+        "Use **only the provided models and papers**. Do not refer to outside sources."
+    )
+    assert [(s.role, s.name, s.line) for s in parsed.sources] == [
+        ("recommended-model", "Deblur-MSSNet-GoPro", 15),
+        ("related-paper", "Speeding Up Image Classifiers with Little Companions", 20),
+        ("related-paper", "FeatSharp: Your Vision Model Features, Sharper", 24),
+        (
+            "related-paper",
+            "MBPU: A Plug-and-Play State Space Model for Point Cloud Upsamping with Fast "
+            "Point Rendering",
+            28,
+        ),
+    ]
+    model, paper = parsed.sources[0], parsed.sources[1]
+    assert (model.url, model.code, model.summary) == (
+        "https://cg.postech.ac.kr/Research/MSSNet/MSSNet.pdf",
+        "https://github.com/kky7/MSSNet",
+        None,
+    )
+    assert (paper.url, paper.code) == ("http://arxiv.org/pdf/2406.17117v2.pdf", None)
+    assert paper.summary is not None
+    assert paper.summary.startswith("Scaling up neural networks has been a key recipe")
+    assert "requiring $14\\times$ more multiply-accumulate operations" in paper.summary
+    assert paper.summary.endswith("a simple practical method for large model compression.")
+
+
+def test_parse_tolerates_crlf_blank_lines_indentation_and_section_order() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    head, rest = text.split("### Recommended AI Models:\n")
+    models, papers = rest.split("### Related Papers:\n")
+    shuffled = head + "### Related Papers:\n\n\n" + papers.replace("Answer:", "")
+    shuffled += "\n### Recommended AI Models:\n  Model: Deblur-MSSNet-GoPro  \n\n"
+    shuffled += "\n".join(models.splitlines()[1:]) + "\n\nAnswer:\n"
+    parsed = parse_prompt(shuffled.replace("\n", "\r\n"), "seed.txt")
+    expected = parse_prompt(text, "seed.txt")
+
+    assert parsed.question == expected.question
+    assert parsed.instructions == expected.instructions
+    by_name = {(s.role, s.name, s.url, s.code, s.summary) for s in parsed.sources}
+    assert by_name == {(s.role, s.name, s.url, s.code, s.summary) for s in expected.sources}
+    assert parsed.sources[-1].name == "Deblur-MSSNet-GoPro"
+
+
+def test_parse_question_on_the_marker_line_and_wrapped_summary() -> None:
+    text = (
+        'A user has asked the following question: "How fast\nis it?"\n'
+        "### Related Papers:\nModel: Paper A\nPaper: https://a.example/a.pdf\n"
+        "Summary:\nFirst part\ncontinued.\n\nSecond paragraph.\n"
+    )
+    parsed = parse_prompt(text, "p.txt")
+
+    assert parsed.question == "How fast is it?"
+    assert parsed.instructions is None
+    assert parsed.sources[0].summary == "First part continued.\n\nSecond paragraph."
+
+
+BAD_PROMPTS = [
+    pytest.param(
+        "Hello.\n\n### Related Papers:\nModel: A\nPaper: https://a.example\n",
+        "p.txt:1: the prompt has no line `A user has asked the following question:`\n"
+        "  hint: add `A user has asked the following question:` and, on the next line, "
+        'the question in double quotes: "…"',
+        id="no-question",
+    ),
+    pytest.param(
+        "A user has asked the following question:\n\nBased on the following models, explain:\n",
+        "p.txt:3: expected the user's question in double quotes after "
+        "`A user has asked the following question:`, found `Based on the following models, "
+        "explain:`\n"
+        '  hint: write the question as one paragraph in double quotes: "…"',
+        id="question-not-quoted",
+    ),
+    pytest.param(
+        'A user has asked the following question:\n"  "\n',
+        "p.txt:2: expected the user's question in double quotes after "
+        '`A user has asked the following question:`, found `"  "`\n'
+        '  hint: write the question as one paragraph in double quotes: "…"',
+        id="question-empty",
+    ),
+    pytest.param(
+        'A user has asked the following question:\n"Q?"\n\n### Recommended AI Models:\n'
+        "Model: Deblur-MSSNet-GoPro\nGitHub: https://github.com/kky7/MSSNet\n",
+        "p.txt:5: `Model: Deblur-MSSNet-GoPro` has no `Paper:` line\n"
+        "  hint: add `Paper: https://…` under `Model: Deblur-MSSNet-GoPro`",
+        id="model-without-paper",
+    ),
+    pytest.param(
+        'A user has asked the following question:\n"Q?"\n\n### Recommended AI Models:\n'
+        "Model:\nPaper: https://a.example\n",
+        "p.txt:5: `Model:` has no name\n  hint: write `Model: NAME`",
+        id="model-without-name",
+    ),
+    pytest.param(
+        'A user has asked the following question:\n"Q?"\nModel: A\nPaper: https://a.example\n',
+        "p.txt:3: `Model: A` is not under a sources heading\n"
+        "  hint: put it under `### Recommended AI Models:` or `### Related Papers:`",
+        id="model-outside-section",
+    ),
+    pytest.param(
+        'A user has asked the following question:\n"Q?"\n### Related Papers:\n'
+        "Paper: https://a.example\n",
+        "p.txt:4: `Paper:` line outside a `Model:` block\n"
+        "  hint: list each source as `Model: …` then `Paper: https://…` on the next line",
+        id="paper-outside-block",
+    ),
+    pytest.param(
+        'A user has asked the following question:\n"Q?"\n### Related Papers:\n'
+        "Model: A\nPaper: https://a.example\nPaper: https://b.example\n",
+        "p.txt:6: a second `Paper:` line in the same `Model:` block\n"
+        "  hint: keep one `Paper:` line, or start the next block with `Model:`",
+        id="second-paper",
+    ),
+    pytest.param(
+        'A user has asked the following question:\n"Q?"\n### Related Papers:\n'
+        "Model: A\nPaper: https://a.example\nsee the appendix\n",
+        "p.txt:6: unexpected line in the `Model: A` block: `see the appendix`\n"
+        "  hint: start it with `Paper:`, `GitHub:` or `Summary:`, or join it to the line above",
+        id="stray-line",
+    ),
+    pytest.param(
+        'A user has asked the following question:\n"Q?"\n### Related Papers:\n'
+        "Model: A\nPaper: arxiv.org/abs/1\n",
+        "p.txt:5: `Paper:` of `A` must be an http(s) URL, found `arxiv.org/abs/1`\n"
+        "  hint: write the full address, starting with https://",
+        id="paper-not-a-url",
+    ),
+    pytest.param(
+        'A user has asked the following question:\n"Q?"\n### Related Papers:\n'
+        "Model: A\nPaper: https://a.example\nGitHub: github.com/a/a\n",
+        "p.txt:6: `Github:` of `A` must be an http(s) URL, found `github.com/a/a`\n"
+        "  hint: write the full address, starting with https://",
+        id="github-not-a-url",
+    ),
+    pytest.param(
+        'A user has asked the following question:\n"Q?"\n\nAnswer:\n',
+        "p.txt:5: the prompt lists no sources\n"
+        "  hint: list each source as `Model: …` then `Paper: https://…` on the next line, "
+        "under `### Recommended AI Models:` or `### Related Papers:`",
+        id="no-sources",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), BAD_PROMPTS)
+def test_parse_bad_prompt(text: str, message: str) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_prompt(text, "p.txt")
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        pytest.param("Deblur-MSSNet-GoPro", "deblur-mssnet-gopro", id="model-name"),
+        pytest.param(
+            "Speeding Up Image Classifiers with Little Companions",
+            "speeding-up-image-classifiers",
+            id="cut-at-connector",
+        ),
+        pytest.param("FeatSharp: Your Vision Model Features, Sharper", "featsharp", id="colon"),
+        pytest.param("The Dark Side of Nets", "dark-side", id="leading-article"),
+        pytest.param("Learning to See in the Dark", "learning-to-see", id="early-connector"),
+        pytest.param("Ünïcode Façade Net", "unicode-facade-net", id="accents"),
+        pytest.param("One Two Three Four Five Six", "one-two-three-four-five", id="five-words"),
+        pytest.param("×××", "source", id="nothing-left"),
+    ],
+)
+def test_derive_key(name: str, key: str) -> None:
+    assert derive_key(name) == key
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        pytest.param("I tried it. Why is it slow? Help.", "Why is it slow?", id="first-question"),
+        pytest.param("Upscale my photo please", "Upscale my photo please", id="no-question-mark"),
+        pytest.param(
+            "Why " + "very " * 20 + "slow?",
+            "Why " + "very " * 14 + "very…",
+            id="shortened-at-a-space",
+        ),
+    ],
+)
+def test_render_files_title(question: str, title: str) -> None:
+    parsed = ParsedPrompt(question, (), None, (PromptSource("related-paper", "A", "https://a", 1),))
+    files = render_files(parsed, "q", "q.txt")
+
+    assert files["references/questions/q.yaml"].splitlines()[1] == f"title: {title}"
+
+
+# --- import_prompt ---------------------------------------------------------------------------
+
+
+def test_import_small_prompt_writes_exact_yaml(root: Path) -> None:
+    written = import_prompt(SMALL, root)
+
+    assert written == ["references/small-prompt.yaml", "references/questions/small-prompt.yaml"]
+    assert (root / written[0]).read_bytes().decode("utf-8") == SMALL_SOURCES
+    assert (root / written[1]).read_bytes().decode("utf-8") == SMALL_QUESTION
+    assert sorted(p.name for p in (root / "references").rglob("*")) == [
+        "questions",
+        "small-prompt.yaml",
+        "small-prompt.yaml",
+    ]  # no temporary files left behind
+
+
+def test_import_real_seed_loads_cleanly(root: Path) -> None:
+    written = import_prompt(SEED, root)
+    project, findings = load_project(root)
+
+    assert written == [f"references/{SEED_ID}.yaml", f"references/questions/{SEED_ID}.yaml"]
+    assert [f for f in findings if f.severity is Severity.ERROR] == []
+    assert list(project.sources) == [
+        "deblur-mssnet-gopro",
+        "featsharp",
+        "mbpu",
+        "speeding-up-image-classifiers",
+    ]
+    assert project.sources["speeding-up-image-classifiers"].abstract is not None
+    assert "$14\\times$" in project.sources["speeding-up-image-classifiers"].abstract
+    assert project.sources["deblur-mssnet-gopro"].authors == ()
+    assert project.sources["deblur-mssnet-gopro"].year is None
+    (question,) = project.questions
+    assert question.id == SEED_ID
+    assert question.title == (
+        "How can such a lightweight model upscale this fast while keeping the quality?"
+    )
+    assert [(u.key, u.role, u.model) for u in question.sources] == [
+        ("deblur-mssnet-gopro", "recommended-model", "Deblur-MSSNet-GoPro"),
+        ("speeding-up-image-classifiers", "related-paper", None),
+        ("featsharp", "related-paper", None),
+        ("mbpu", "related-paper", None),
+    ]
+    assert question.instructions is not None
+    assert question.instructions.endswith("Do not refer to outside sources.")
+
+
+def test_import_is_deterministic(tmp_path: Path) -> None:
+    outputs = []
+    for name in ("a", "b"):
+        (tmp_path / name / "references").mkdir(parents=True)
+        written = import_prompt(SEED, tmp_path / name)
+        outputs.append([(tmp_path / name / rel).read_bytes() for rel in written])
+    assert outputs[0] == outputs[1]
+
+
+def test_import_via_cli(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["import", str(SEED), "--project", str(root)])
+
+    assert code == 0
+    assert capsys.readouterr().err == (
+        f"wrote references/{SEED_ID}.yaml\nwrote references/questions/{SEED_ID}.yaml\n"
+    )
+    assert (root / "references" / "questions" / f"{SEED_ID}.yaml").is_file()
+
+
+def test_import_refuses_to_overwrite(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import_prompt(SEED, root)
+    before = {p: p.read_bytes() for p in (root / "references").rglob("*.yaml")}
+
+    with pytest.raises(InputError) as caught:
+        import_prompt(SEED, root)
+    assert str(caught.value) == (
+        f"references/{SEED_ID}.yaml: `references/{SEED_ID}.yaml` already exists; "
+        "answersite import never overwrites a file\n"
+        f"  hint: pass `--id {SEED_ID}-2` to import under another id, "
+        f"or delete `references/{SEED_ID}.yaml`"
+    )
+    assert main(["import", str(SEED), "--project", str(root)]) == 3
+    assert "already exists" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in (root / "references").rglob("*.yaml")} == before
+
+
+def test_import_refuses_when_only_the_question_file_exists(root: Path) -> None:
+    (root / "references" / "questions").mkdir()
+    (root / "references" / "questions" / "q.yaml").write_text("kept\n", encoding="utf-8")
+
+    with pytest.raises(InputError, match=r"`references/questions/q.yaml` already exists"):
+        import_prompt(SEED, root, question_id="q")
+    assert not (root / "references" / "q.yaml").exists()
+    assert (root / "references" / "questions" / "q.yaml").read_text(encoding="utf-8") == "kept\n"
+
+
+def test_import_twice_under_another_id_keeps_keys_unique(root: Path) -> None:
+    import_prompt(SEED, root)
+    import_prompt(SEED, root, question_id="again")
+    project, findings = load_project(root)
+
+    assert [f for f in findings if f.severity is Severity.ERROR] == []
+    again = next(q for q in project.questions if q.id == "again")
+    assert [u.key for u in again.sources] == [
+        "deblur-mssnet-gopro-2",
+        "speeding-up-image-classifiers-2",
+        "featsharp-2",
+        "mbpu-2",
+    ]
+
+
+def test_import_derives_a_valid_id_from_the_file_name(root: Path, tmp_path: Path) -> None:
+    prompt = tmp_path / "My Prompt__07.TXT"
+    shutil.copy(SMALL, prompt)
+
+    assert import_prompt(prompt, root)[1] == "references/questions/my-prompt-07.yaml"
+
+
+@pytest.mark.parametrize(
+    ("question_id", "message"),
+    [
+        pytest.param(
+            "Bad_ID",
+            "question id `Bad_ID` must be lower-case letters, digits and `-`\n"
+            "  hint: pass `--id small-prompt`",
+            id="bad-id",
+        ),
+        pytest.param(
+            "-x",
+            "question id `-x` must be lower-case letters, digits and `-`\n"
+            "  hint: pass `--id small-prompt`",
+            id="leading-dash",
+        ),
+    ],
+)
+def test_import_rejects_bad_id(root: Path, question_id: str, message: str) -> None:
+    with pytest.raises(InputError) as caught:
+        import_prompt(SMALL, root, question_id=question_id)
+    assert str(caught.value) == message
+    assert list((root / "references").iterdir()) == []
+
+
+def test_import_missing_prompt(root: Path) -> None:
+    missing = root / "nope.txt"
+    with pytest.raises(InputError) as caught:
+        import_prompt(missing, root)
+    assert str(caught.value) == (
+        f"{missing.as_posix()}: cannot read the prompt: No such file or directory\n"
+        "  hint: name an existing UTF-8 text file"
+    )
