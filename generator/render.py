@@ -136,7 +136,7 @@ def _mermaid_text(text: str) -> str:
 
 
 def mermaid(workflow: Workflow) -> str:
-    """The workflow as a Mermaid flowchart, left to right.
+    """The workflow as a Mermaid flowchart, top to bottom (wide pipelines stay legible).
 
     Provided models have a solid border, borrowed ideas a dashed one, our own glue
     (input, output, plain steps) a dotted one.
@@ -147,7 +147,7 @@ def mermaid(workflow: Workflow) -> str:
         "model": ('["', '"]'),
         "step": ('["', '"]'),
     }
-    lines = ["flowchart LR"]
+    lines = ["flowchart TB"]
     for node in workflow.nodes:
         label = _mermaid_text(node.label)
         detail = " → ".join(_mermaid_text(x) for x in (node.takes, node.gives) if x)

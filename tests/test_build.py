@@ -86,7 +86,7 @@ def test_workflow_page_has_the_mermaid_diagram_and_the_table(site: Path) -> None
     tree = _html(site, f"{QUESTION}/workflow/index.html")
     diagram = tree.css_first("pre.mermaid")
     assert diagram is not None
-    assert diagram.text().startswith("flowchart LR")
+    assert diagram.text().startswith("flowchart TB")
     assert ":::provided" in diagram.text() and ":::borrowed" in diagram.text()
     headers = [th.text() for th in tree.css("table th")]
     assert headers[:4] == ["Node", "Kind", "What goes in", "What comes out"]

@@ -98,7 +98,7 @@ def test_mermaid_marks_provided_and_borrowed_nodes_differently() -> None:
     )
     text = mermaid(workflow)
     assert text.splitlines()[:6] == [
-        "flowchart LR",
+        "flowchart TB",
         '    a(["A #quot;quoted#quot; #lt;b#gt;<br/><small>H×W×3</small>"]):::ours',
         '    m["Model<br/><small>H×W×3 → H×W×3</small>"]:::provided',
         '    i["Idea"]:::borrowed',
