@@ -16,7 +16,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.check_extract import extract_page
-from generator.check_links import LinkChecker, Problem
+from generator.check_links import LinkChecker
+from generator.check_problem import Problem
 from generator.check_source import (
     find_written,
     markdown_sources,
@@ -44,6 +45,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "link-invalid": (Severity.ERROR, "An `http(s)` URL that cannot be parsed."),
     "link-allowed-by-config": (Severity.INFO, "A link admitted by an `allow:` entry."),
     "link-allow-unused": (Severity.WARNING, "An `allow:` entry that no link uses."),
+    "source-linked-uncited": (
+        Severity.WARNING,
+        "A page links a provided source but does not cite it (references pages exempt).",
+    ),
 }
 """Every finding code of the offline check, with its severity and meaning."""
 
@@ -59,12 +64,17 @@ class LinkPolicy:
         site_url: MkDocs' `site_url`; links to it are internal.
         allow: Explicit exceptions from the plugin's `allow:` option.
         allow_schemes: Schemes such as `mailto` or `tel` that the configuration admits.
+        source_keys: A provided source's URL, as written -> the keys of the sources that
+            list it. When given, a page that links a source but has no citation link to
+            it (`a.citation` to `#ref-<key>`) is a `source-linked-uncited` warning; the
+            `bibliography` page and each question's `references` page are exempt.
     """
 
     provided: Mapping[str, frozenset[str]]
     site_url: str | None = None
     allow: tuple[str, ...] = ()
     allow_schemes: frozenset[str] = field(default_factory=frozenset)
+    source_keys: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 def collect_files(site_dir: Path) -> set[str]:
@@ -105,6 +115,7 @@ def check_site(
         site_url=policy.site_url,
         allow=policy.allow,
         allow_schemes=policy.allow_schemes,
+        source_keys=policy.source_keys,
     )
     for path in sorted(f for f in files if f.endswith(".html")):
         text = (site_dir / path).read_text(encoding="utf-8", errors="replace")

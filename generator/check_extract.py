@@ -82,6 +82,7 @@ class Page:
         others: Every other reference, in document order.
         generator: The `<meta name="generator">` content, naming the theme, or `None`.
         content: Which `hrefs` are inside the content; empty unless asked for.
+        cited: The fragments of the citation links (`a.citation`), e.g. `ref-kim2022`.
     """
 
     path: str
@@ -90,6 +91,7 @@ class Page:
     others: tuple[Link, ...] = ()
     generator: str | None = None
     content: frozenset[int] = frozenset()
+    cited: frozenset[str] = frozenset()
 
     @property
     def links(self) -> tuple[Link, ...]:
@@ -214,4 +216,11 @@ def extract_page(path: str, html: str, *, content: bool = False) -> Page:
     ids.update(node.attrs.get("name") for node in tree.css("a[name]"))
     ids.discard(None)
     ids.discard("")
-    return Page(path, frozenset(ids), hrefs, tuple(links), generator, in_content)  # type: ignore[arg-type]
+    cited = frozenset(_cited(tree) if "citation" in lowered else ())
+    return Page(path, frozenset(ids), hrefs, tuple(links), generator, in_content, cited)  # type: ignore[arg-type]
+
+
+def _cited(tree: LexborHTMLParser) -> set[str]:
+    """The fragments of the citation links: what `[@key]` became (`ref-<key>`)."""
+    hrefs = (node.attrs.get("href") or "" for node in tree.css("a.citation[href]"))
+    return {href.partition("#")[2] for href in hrefs if "#" in href}

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import partial
-from typing import Protocol
 from urllib.parse import unquote
 
-from generator.check_extract import Link, Page
+from generator.check_cited import CitationCheck, listing_pages
+from generator.check_extract import Page
+from generator.check_problem import Context, Problem, ProblemFactory, make_problem, page_url
 from generator.check_urls import (
     clean_href,
     normalize_url,
@@ -24,7 +24,7 @@ from generator.check_urls import (
     url_rest,
 )
 
-__all__ = ["LinkChecker", "Problem", "page_url"]
+__all__ = ["LinkChecker"]
 
 _UNSAFE = frozenset({"javascript", "data", "vbscript"})
 _CHROME_HINTS = {
@@ -32,42 +32,6 @@ _CHROME_HINTS = {
     "fonts.gstatic.com": "set `theme.font: false` in mkdocs.yml (fonts are then not loaded)",
     "squidfunk.github.io": "set `extra.generator: false` in mkdocs.yml to drop the footer link",
 }
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One bad reference, before it is located in the sources.
-
-    Attributes:
-        code: The finding code.
-        page: The site-relative HTML file the link is in.
-        link: The link as extracted.
-        index: The link's position in the page's links, to find it again.
-        occurrence: How many earlier content links of the page have the same URL (set when
-            the problem is located).
-        message: What is wrong (without location).
-        hint: One fix, or `None`.
-        key: What the link resolves to (a site file with `#fragment`, or a normalised URL);
-            used to find where the link was written and to merge repeats from the theme.
-        theme: The theme the page was built with, e.g. `Material`.
-    """
-
-    code: str
-    page: str
-    link: Link
-    index: int
-    message: str
-    hint: str | None
-    key: str
-    theme: str
-    occurrence: int = 0
-
-
-def page_url(path: str) -> str:
-    """Return the URL path a site file is served at: `q1/task/index.html` -> `q1/task/`."""
-    if path == "index.html":
-        return "/"
-    return path[: -len("index.html")] if path.endswith("/index.html") else path
 
 
 def _page_dir(path: str) -> str:
@@ -89,6 +53,9 @@ class LinkChecker:
         site_url: The site's own address; links to it are internal.
         allow: URLs admitted by explicit configuration.
         allow_schemes: Schemes admitted by configuration, e.g. `mailto`.
+        source_keys: A provided source's URL -> the keys of the sources that list it. When
+            given, a page that links a source it may link but does not cite it is a
+            `source-linked-uncited` problem.
     """
 
     def __init__(
@@ -99,6 +66,7 @@ class LinkChecker:
         site_url: str | None = None,
         allow: Iterable[str] = (),
         allow_schemes: Iterable[str] = (),
+        source_keys: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
         self.files = files
         self.questions = frozenset(provided)
@@ -123,6 +91,9 @@ class LinkChecker:
         # repeats the same navigation on every page, so most links are seen before.
         self._good: set[tuple[str, str]] = set()
         self._splits: dict[str, tuple[int, str]] = {}
+        self.citations = (
+            CitationCheck(source_keys, listing_pages(provided)) if source_keys else None
+        )
 
     def check_page(self, page: Page) -> None:
         """Check every reference of one page; remember its ids for fragment checks."""
@@ -137,11 +108,16 @@ class LinkChecker:
         scheme_base = "\0" + (question or "")
         positions: dict[str, list[int]] | None = None
         urls = page.hrefs + tuple(link.url for link in page.others)
+        citations, linked = self.citations, dict[str, str]()
         for url in dict.fromkeys(urls):  # each URL once
             split = splits.get(url)
             if split is None:
                 split = splits[url] = _split_relative(url)
             up, rest = split
+            if up < 0 and citations is not None:
+                source = citations.source_of(url)
+                if source is not None and (question is None or question in self.owners[source]):
+                    linked.setdefault(source, url)
             key = (scheme_base, url) if up < 0 else (parents[up], rest) if up < depth else None
             if key in good:
                 continue
@@ -152,10 +128,21 @@ class LinkChecker:
             before = (len(self.problems), len(self.pending), len(self.allowed))
             for index in positions[url]:
                 link = page.link(index)
-                self._check_link(_Context(page.path, page_dir, question, link, index, theme))
+                self._check_link(Context(page.path, page_dir, question, link, index, theme))
             after = (len(self.problems), len(self.pending), len(self.allowed))
             if key is not None and before == after:
                 good.add(key)
+        if linked:
+            self._check_cited(page, {s: urls.index(u) for s, u in linked.items()}, question)
+
+    def _check_cited(self, page: Page, linked: dict[str, int], question: str | None) -> None:
+        page_dir, theme = _page_dir(page.path), _theme(page.generator)
+
+        def problem(index: int, message: str, hint: str, key: str) -> Problem:
+            ctx = Context(page.path, page_dir, question, page.link(index), index, theme)
+            return make_problem(ctx, "source-linked-uncited", message, hint, key=key)
+
+        self.problems.extend(self.citations.check_page(page, linked, problem))  # type: ignore[union-attr]
 
     def finish(self) -> list[Problem]:
         """Run the fragment checks that waited for later pages; return every problem."""
@@ -170,13 +157,13 @@ class LinkChecker:
 
     # -- one link -------------------------------------------------------------------
 
-    def _check_link(self, ctx: _Context) -> None:
+    def _check_link(self, ctx: Context) -> None:
         url = clean_href(ctx.link.url)
         if not url:
             return
         scheme = scheme_of(url)
         slashed = url[:2].replace("\\", "/") == "//"
-        problem = partial(_problem, ctx, key=url)
+        problem = partial(make_problem, ctx, key=url)
 
         if scheme in _UNSAFE:
             shown = url if len(url) <= 60 else url[:57] + "..."
@@ -206,7 +193,9 @@ class LinkChecker:
         else:
             self._check_internal(ctx.page_dir, url, problem)
 
-    def _check_external(self, ctx: _Context, url: str, slashed: bool, problem: _Factory) -> None:
+    def _check_external(
+        self, ctx: Context, url: str, slashed: bool, problem: ProblemFactory
+    ) -> None:
         question = ctx.question
         key = normalize_url("https:" + url if slashed else url)
         if key is None:
@@ -255,7 +244,7 @@ class LinkChecker:
         return "link only to the question's provided sources, or add an `allow:` entry"
 
     def _check_internal(
-        self, page_dir: str, url: str, problem: _Factory, *, shown: str | None = None
+        self, page_dir: str, url: str, problem: ProblemFactory, *, shown: str | None = None
     ) -> None:
         """Check a link within the site; `shown` is the link as written when it used site_url."""
         target = resolve_internal(page_dir, url, base_path=self.base_path)
@@ -344,29 +333,6 @@ def _split_relative(url: str) -> tuple[int, str]:
     while url.startswith("../", 3 * k):
         k += 1
     return (k, url[3 * k :])
-
-
-@dataclass(frozen=True)
-class _Context:
-    page: str
-    page_dir: str
-    question: str | None
-    link: Link
-    index: int
-    theme: str
-
-
-class _Factory(Protocol):
-    def __call__(
-        self, code: str, message: str, hint: str | None = None, *, key: str = ...
-    ) -> Problem: ...
-
-
-def _problem(
-    ctx: _Context, code: str, message: str, hint: str | None = None, *, key: str
-) -> Problem:
-    where = f"page {page_url(ctx.page)}: {ctx.link.tag}[{ctx.link.attr}]"
-    return Problem(code, ctx.page, ctx.link, ctx.index, f"{where} {message}", hint, key, ctx.theme)
 
 
 def _under(key: str, site_key: str) -> bool:

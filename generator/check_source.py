@@ -143,11 +143,12 @@ def find_written(
     Returns:
         `(line, column)`, or `None` when the link was not written in this file.
     """
-    hits = [
+    # In document order: several patterns read one line, each in its own pass.
+    hits = sorted(
         (line, col + (url.index(literal) if literal and literal in url else 0))
         for line, col, url in iter_markdown_links(text)
         if matches(_written_key(url, doc_path), url)
-    ]
+    )
     if not hits:
         return None
     return hits[occurrence] if occurrence < len(hits) else hits[0]

@@ -29,6 +29,7 @@ __all__ = [
     "provided_urls",
     "read_settings",
     "settings_from",
+    "source_keys",
 ]
 
 
@@ -45,6 +46,8 @@ class Settings:
         allow: External URLs admitted by the plugin's `allow:` option.
         allow_schemes: URL schemes admitted by the plugin's `allow_schemes:` option.
         check_links: Whether the plugin checks the built site's links.
+        template_dirs: The theme's `custom_dir`, if set: the link check looks there for
+            links that were not written in Markdown.
     """
 
     root: Path
@@ -55,6 +58,7 @@ class Settings:
     allow: tuple[str, ...] = ()
     allow_schemes: tuple[str, ...] = ()
     check_links: bool = True
+    template_dirs: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,8 @@ def settings_from(config: object, plugin_config: object | None) -> Settings:
     root = Path(config["config_file_path"]).resolve().parent  # type: ignore[index]
     docs = Path(os.path.relpath(Path(config["docs_dir"]).resolve(), root)).as_posix()  # type: ignore[index]
     options = plugin_config or {}
+    theme = config["theme"]  # type: ignore[index]
+    custom_dir = getattr(theme, "custom_dir", None)
     return Settings(
         root=root,
         docs=docs,
@@ -91,6 +97,7 @@ def settings_from(config: object, plugin_config: object | None) -> Settings:
         allow=tuple(options.get("allow", ())),  # type: ignore[attr-defined]
         allow_schemes=tuple(options.get("allow_schemes", ())),  # type: ignore[attr-defined]
         check_links=bool(options.get("check_links", True)),  # type: ignore[attr-defined]
+        template_dirs=(Path(custom_dir),) if custom_dir else (),
     )
 
 
@@ -195,6 +202,19 @@ def provided_urls(project: Project) -> dict[str, frozenset[str]]:
     }
 
 
+def source_keys(project: Project) -> dict[str, frozenset[str]]:
+    """A provided source's URL → the keys of the sources that list it (paper and code links).
+
+    Only the sources some question provides: the others may not be linked at all.
+    """
+    keys: dict[str, set[str]] = {}
+    for question in project.questions:
+        for use in question.sources:
+            for _, url in project.sources[use.key].links:
+                keys.setdefault(url, set()).add(use.key)
+    return {url: frozenset(found) for url, found in sorted(keys.items())}
+
+
 def check_built_site(
     settings: Settings, project: Project, site_dir: Path | None = None
 ) -> list[Finding]:
@@ -206,8 +226,13 @@ def check_built_site(
         site_url=settings.site_url,
         allow=settings.allow,
         allow_schemes=frozenset(settings.allow_schemes),
+        source_keys=source_keys(project),
     )
     target = site_dir or settings.site_dir or settings.root / "site"
     return check_site(
-        target, policy, docs_dir=settings.root / settings.docs, project_root=settings.root
+        target,
+        policy,
+        docs_dir=settings.root / settings.docs,
+        project_root=settings.root,
+        template_dirs=settings.template_dirs,
     )

@@ -6,6 +6,7 @@ The fixture site under `tests/fixtures/check/` has one page per case, hand-writt
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -207,6 +208,76 @@ def test_without_docs_locations_are_site_pages() -> None:
     assert all(not loc.startswith("docs/") for loc in locations)
 
 
+# -- integrity the other way: a linked source is also cited ------------------------------
+
+CITING = replace(
+    POLICY,
+    source_keys={
+        PAPER: frozenset({"kim2022"}),
+        "https://github.com/org/repo": frozenset({"repo2023"}),
+        "https://example.com/q2-paper": frozenset({"q2paper"}),
+    },
+)
+
+
+def uncited(findings: list[Finding]) -> list[tuple[str, str]]:
+    return [(str(f.location), f.message) for f in findings if f.code == "source-linked-uncited"]
+
+
+def test_linked_source_without_citation_is_a_warning() -> None:
+    found = [f for f in run(CITING) if f.code == "source-linked-uncited"]
+    (finding,) = [f for f in found if f.location and f.location.path == "docs/q1/cited.md"]
+    assert finding.severity is Severity.WARNING
+    assert str(finding.location) == "docs/q1/cited.md:3:142"
+    assert finding.message == (
+        "page q1/cited/: a[href] 'https://github.com/org/repo' links provided source "
+        "'repo2023' but the page does not cite it"
+    )
+    assert finding.hint == "cite it where it is used with `[@repo2023]`, or remove the link"
+
+
+def test_every_uncited_source_once_per_page_at_its_first_link() -> None:
+    # The cited paper passes in any form (`pdf` for `abs`); a plain link to the source's
+    # anchor is no citation; the second link to the same source is not reported again; the
+    # link to another question's source (q2) is an error only; the references and the
+    # bibliography pages list sources and are exempt.
+    assert [loc for loc, _ in uncited(run(CITING))] == [
+        "docs/index.md:3:20",
+        "docs/index.md:3:72",
+        "docs/q1/cited.md:3:142",
+        "docs/q1/ok.md:5:9",
+        "docs/q1/ok.md:8:4",
+        "docs/q2/index.md:3:14",
+    ]
+
+
+def test_a_source_shared_by_two_keys_is_cited_by_either() -> None:
+    shared = dict(CITING.source_keys)
+    shared["https://github.com/org/repo"] = frozenset({"kim2022", "repo2023"})
+    assert by_page(run(replace(CITING, source_keys=shared)), "docs/q1/cited.md") == []
+
+
+def test_uncited_message_names_every_key_of_a_shared_source() -> None:
+    shared = dict(CITING.source_keys)
+    shared["https://github.com/org/repo"] = frozenset({"repo2023", "code2024"})
+    ((_, message),) = [u for u in uncited(run(replace(CITING, source_keys=shared)))
+                       if u[0].startswith("docs/q1/cited.md")]  # fmt: skip
+    assert message.endswith("links provided sources 'code2024' or 'repo2023' but the page does "
+                            "not cite it")  # fmt: skip
+
+
+def test_without_source_keys_citations_are_not_checked(findings: list[Finding]) -> None:
+    assert uncited(findings) == []
+
+
+def test_uncited_without_docs_points_to_the_page() -> None:
+    assert ("q1/cited/index.html", (
+        "page q1/cited/: a[href] 'https://github.com/org/repo' links provided source "
+        "'repo2023' but the page does not cite it"
+        " (in generated content: not written in the page's Markdown)"
+    )) in uncited(run(CITING, with_docs=False))  # fmt: skip
+
+
 def test_clean_site_has_no_findings(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "index.html").write_text('<a href="a/#x">a</a> <a href="#">top</a>')
@@ -297,12 +368,22 @@ def test_extract_keeps_ids_and_links_once() -> None:
         '<pre><code>https://text.example/</code></pre><style>p{background:url("d.png")}</style>',
     )
     assert page.ids == {"n", "i"}
+    assert page.cited == frozenset()
     assert [(link.url, link.attr) for link in page.links] == [
         ("a.png", "src"),
         ("b.png", "srcset"),
         ("c.png", "style"),
         ("d.png", "style"),
     ]
+
+
+def test_extract_keeps_citation_fragments() -> None:
+    page = extract_page(
+        "q1/a/index.html",
+        '<a class="citation" href="../references/#ref-kim2022">1</a> '
+        '<a href="../references/#ref-other">plain</a> <a class="citation" href="#ref-x">2</a>',
+    )
+    assert page.cited == {"ref-kim2022", "ref-x"}
 
 
 def test_markdown_sources_and_targets() -> None:
@@ -319,3 +400,12 @@ def test_markdown_links_skip_code() -> None:
         (5, 7, "w.md"),
         (6, 2, "https://u.example/"),
     ]
+
+
+def test_source_keys_of_the_default_project() -> None:
+    from generator import pipeline
+
+    project = pipeline.load(pipeline.read_settings(Path(__file__).resolve().parent.parent))
+    keys = pipeline.source_keys(project)
+    assert keys["https://cg.postech.ac.kr/Research/MSSNet/MSSNet.pdf"] == {"kim2022mssnet"}
+    assert set(keys) == set().union(*pipeline.provided_urls(project).values())
