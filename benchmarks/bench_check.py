@@ -4,10 +4,11 @@ On demand only (not in CI): `pip install -r benchmarks/requirements.txt`, then
 
     python benchmarks/bench_check.py --pages 500 2000
 
-A plain Material site with N pages (ten question folders, headings, internal links with
-anchors, one provided arXiv link per page, a code block) is generated in a temp dir and built
-once; every tool then runs on that same site in its own process, side by side in one run.
-Times are the best of `--repeat` runs; memory is the child's peak RSS.
+A Material site with `navigation.prune` and N pages (ten question folders, headings, internal
+links with anchors, one provided arXiv link per page and a citation of it, a code block, and
+a references page per question) is generated in a temp dir and built once; every tool then
+runs on that same site in its own process, side by side in one run. Times are the best of
+`--repeat` runs; memory is the child's peak RSS.
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ site_url: https://bench.example/
 theme:
   name: material
   font: false
+  features: [navigation.prune]
 extra:
   generator: false
-markdown_extensions: [toc, pymdownx.highlight, pymdownx.superfences]
+markdown_extensions: [toc, attr_list, pymdownx.highlight, pymdownx.superfences]
 """
 PROOFER = """plugins:
   - search
@@ -36,6 +38,7 @@ PROOFER = """plugins:
       raise_error: false
 """
 QUESTIONS = 10
+BINDIR = Path(sys.executable).parent
 
 CHECK = """
 import resource, sys, time
@@ -44,9 +47,10 @@ from generator.check import LinkPolicy, check_site
 root = Path(sys.argv[1])
 provided = {f"q{q}": frozenset(f"https://arxiv.org/abs/2104.{i:05d}" for i in range(q, %d, %d))
             for q in range(%d)}
+keys = {url: frozenset({"p" + url[-5:]}) for urls in provided.values() for url in urls}
+policy = LinkPolicy(provided, site_url="https://bench.example/", source_keys=keys)
 start = time.perf_counter()
-found = check_site(root / "site", LinkPolicy(provided, site_url="https://bench.example/"),
-                   docs_dir=root / "docs", project_root=root)
+found = check_site(root / "site", policy, docs_dir=root / "docs", project_root=root)
 took = time.perf_counter() - start
 assert not found, found[:3]
 print(took, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
@@ -78,10 +82,16 @@ def make_project(root: Path, pages: int) -> None:
     (root / "mkdocs.yml").write_text(MKDOCS_YML)
     (root / "mkdocs-proofer.yml").write_text(MKDOCS_YML + PROOFER)
     (docs / "index.md").write_text("# Bench\n\n[First page](q0/page0.md#section-1)\n")
+    for q in range(QUESTIONS):
+        (docs / f"q{q}").mkdir()
+        entries = [
+            f'<p id="ref-p{i:05d}"><a href="https://arxiv.org/abs/2104.{i:05d}">Paper {i}</a></p>'
+            for i in range(q, pages, QUESTIONS)
+        ]
+        (docs / f"q{q}" / "references.md").write_text("# References\n\n" + "\n\n".join(entries))
     for i in range(pages):
         q = i % QUESTIONS
         folder = docs / f"q{q}"
-        folder.mkdir(exist_ok=True)
         nxt, prev = (i + QUESTIONS) % pages, (i - QUESTIONS) % pages
         body = [f"# Page {i}\n"]
         for s in range(1, 4):
@@ -91,18 +101,29 @@ def make_project(root: Path, pages: int) -> None:
                 * 4
                 + f"See [the next page](page{nxt}.md#section-{s}), "
                 f"[the previous one](page{prev}.md) and "
-                f"[the paper](https://arxiv.org/abs/2104.{i:05d}).\n"
+                f"[the paper](https://arxiv.org/abs/2104.{i:05d}) "
+                f'[[1]](references.md#ref-p{i:05d} "Paper {i}"){{ .citation }}.\n'
             )
         body.append("```python\nurl = 'https://not-a-link.example/'\n```\n")
         (folder / f"page{i}.md").write_text("\n".join(body))
 
 
-def run(cmd: list[str], cwd: Path, repeat: int) -> tuple[float, int | None, str]:
-    """Best wall time of `repeat` runs; a Python child prints `seconds maxrss` itself."""
+def run(
+    cmd: list[str], cwd: Path, repeat: int, timeout: float | None = None
+) -> tuple[float, int | None, str]:
+    """Best wall time of `repeat` runs; a Python child prints `seconds maxrss` itself.
+
+    A run that exceeds `timeout` is killed and counts as `timeout` seconds (a lower bound).
+    """
     best, rss, out = float("inf"), None, ""
     for _ in range(repeat):
         start = time.perf_counter()
-        proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+        try:
+            proc = subprocess.run(
+                cmd, cwd=cwd, capture_output=True, text=True, check=False, timeout=timeout
+            )
+        except subprocess.TimeoutExpired:
+            return float(timeout or 0), None, f"timed out after {timeout:.0f} s"
         wall = time.perf_counter() - start
         out = proc.stdout.strip()
         parts = out.split()
@@ -114,40 +135,60 @@ def run(cmd: list[str], cwd: Path, repeat: int) -> tuple[float, int | None, str]
     return best, rss, out
 
 
-def bench(pages: int, repeat: int, with_linkchecker: bool) -> None:
-    py = sys.executable
-    bindir = Path(py).parent
+def bench(pages: int, repeat: int, linkchecker_timeout: float | None, keep: Path | None) -> None:
+    """Build one synthetic site of `pages` pages and run every tool on it."""
     with tempfile.TemporaryDirectory(prefix="answersite-bench-") as tmp:
-        root = Path(tmp)
+        root = keep / str(pages) if keep else Path(tmp)
+        if keep:
+            shutil.rmtree(root, ignore_errors=True)
+        root.mkdir(parents=True, exist_ok=True)
         root.chmod(0o755)  # linkchecker run as root drops to `nobody`, who must read the site
         make_project(root, pages)
-        mkdocs = [str(bindir / "mkdocs"), "build", "-q"]
-        plain, _, _ = run([*mkdocs, "-d", "site"], root, repeat)
-        proofed, _, _ = run([*mkdocs, "-f", "mkdocs-proofer.yml", "-d", "site2"], root, 1)
-        shutil.rmtree(root / "site2")
-        html = list((root / "site").rglob("*.html"))
-        size = sum(p.stat().st_size for p in html) / 1e6
-        script = CHECK % (pages, QUESTIONS, QUESTIONS)
-        check, check_rss, _ = run([py, "-c", script, str(root)], root, repeat)
-        _, base_rss, _ = run([py, "-c", BASELINE], root, 1)
-        lexbor, lexbor_rss, _ = run([py, "-c", PARSE, str(root), "selectolax"], root, repeat)
-        lxml, _, _ = run([py, "-c", PARSE, str(root), "lxml"], root, repeat)
-        mb = 1024  # ru_maxrss is in KiB on Linux
-        print(f"\n== {len(html)} HTML pages, {size:.1f} MB of HTML ==")
+        measure(root, pages, repeat, linkchecker_timeout)
+
+
+def measure(root: Path, pages: int, repeat: int, linkchecker_timeout: float | None) -> None:
+    """Run and print every row for the project in `root`."""
+    mkdocs = [str(BINDIR / "mkdocs"), "build", "-q"]
+    plain, _, _ = run([*mkdocs, "-d", "site"], root, repeat)
+    proofed, _, _ = run([*mkdocs, "-f", "mkdocs-proofer.yml", "-d", "site2"], root, repeat)
+    shutil.rmtree(root / "site2")
+    check = check_only(root, pages, repeat, plain)
+    overhead = proofed - plain
+    row("htmlproofer (its build - plain)", overhead, f"{overhead / check:.0f}x check")
+    if linkchecker_timeout != 0:
+        cmd = [str(BINDIR / "linkchecker"), "--no-status", "site/index.html"]
+        linkcheck, _, out = run(cmd, root, 1, linkchecker_timeout)
+        checked = next((x for x in out.splitlines() if "URLs checked" in x), out[-200:])
+        row("linkchecker (file, no extern)", linkcheck, f"{linkcheck / check:.0f}x check")
+        print(f"  linkchecker: {checked.strip()}")
+
+
+def check_only(root: Path, pages: int, repeat: int, plain: float | None = None) -> float:
+    """Measure the check and the bare parse on the site built in `root`; return the check."""
+    py = sys.executable
+    html = list((root / "site").rglob("*.html"))
+    size = sum(p.stat().st_size for p in html) / 1e6
+    script = CHECK % (pages, QUESTIONS, QUESTIONS)
+    check, check_rss, _ = run([py, "-c", script, str(root)], root, repeat)
+    _, base_rss, _ = run([py, "-c", BASELINE], root, 1)
+    lexbor, lexbor_rss, _ = run([py, "-c", PARSE, str(root), "selectolax"], root, repeat)
+    lxml, _, _ = run([py, "-c", PARSE, str(root), "lxml"], root, repeat)
+    mb = 1024  # ru_maxrss is in KiB on Linux
+    print(f"\n== {len(html)} HTML pages, {size:.1f} MB of HTML ==")
+    if plain is not None:
         row("plain mkdocs build", plain)
-        row("answersite check", check, f"{check / plain:.1%} of the plain build")
-        row("  peak RSS (MB)", check_rss / mb, f"interpreter + imports alone: {base_rss / mb:.1f}")
-        row("parse only, selectolax/lexbor", lexbor, f"check / parse = {check / lexbor:.2f}x")
-        row("  peak RSS (MB)", lexbor_rss / mb)
-        row("parse only, lxml", lxml, f"lxml / lexbor = {lxml / lexbor:.2f}x")
-        overhead = proofed - plain
-        row("htmlproofer (its build - plain)", overhead, f"{overhead / check:.0f}x check")
-        if with_linkchecker:
-            cmd = [str(bindir / "linkchecker"), "--no-status", "site/index.html"]
-            linkcheck, _, out = run(cmd, root, 1)
-            checked = next((x for x in out.splitlines() if "URLs checked" in x), "no summary!")
-            row("linkchecker (file, no extern)", linkcheck, f"{linkcheck / check:.0f}x check")
-            print(f"  linkchecker: {checked.strip()}")
+    share = f"{check / plain:.1%} of the plain build" if plain else ""
+    row("answersite check", check, share)
+    row(
+        "  peak RSS (MB)",
+        (check_rss or 0) / mb,
+        f"interpreter + imports: {(base_rss or 0) / mb:.1f}",
+    )
+    row("parse only, selectolax/lexbor", lexbor, f"check / parse = {check / lexbor:.2f}x")
+    row("  peak RSS (MB)", (lexbor_rss or 0) / mb)
+    row("parse only, lxml", lxml, f"lxml / lexbor = {lxml / lexbor:.2f}x")
+    return check
 
 
 def row(label: str, value: float, note: str = "") -> None:
@@ -160,9 +201,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, nargs="+", default=[500])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-linkchecker", action="store_true", help="skip the slowest tool")
+    parser.add_argument(
+        "--linkchecker-timeout", type=float, help="kill linkchecker after this many seconds"
+    )
+    parser.add_argument("--keep", type=Path, help="build in DIR/<pages>/ and keep it")
+    parser.add_argument(
+        "--only-check", action="store_true", help="with --keep: re-measure an existing build"
+    )
     args = parser.parse_args(argv)
+    timeout = 0 if args.no_linkchecker else args.linkchecker_timeout
     for pages in args.pages:
-        bench(pages, args.repeat, not args.no_linkchecker)
+        if args.only_check and args.keep:
+            check_only(args.keep / str(pages), pages, args.repeat)
+        else:
+            bench(pages, args.repeat, timeout, args.keep)
     return 0
 
 

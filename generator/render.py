@@ -122,6 +122,7 @@ def _bibtex_block(source: Source) -> str:
 
 
 def _cited_on(citers: list[Citer], here: str) -> str:
+    citers = [citer for citer in citers if citer.page != here]  # not the page itself
     if not citers:
         return "**Cited on:** no page yet."
     base = posixpath.dirname(here)
