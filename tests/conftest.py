@@ -23,16 +23,27 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the default project (mkdocs.yml, references/, docs/, state) in tmp_path."""
-    target = tmp_path / "project"
-    target.mkdir()
+def _copy_default_project(target: Path) -> Path:
+    target.mkdir(parents=True)
     shutil.copy2(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     for folder in ("references", "docs", ".answersite"):
         if (ROOT / folder).exists():
             shutil.copytree(ROOT / folder, target / folder)
     return target
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the default project (mkdocs.yml, references/, docs/, state) in tmp_path."""
+    return _copy_default_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default project built once by `answersite build`; read-only for the tests."""
+    project = _copy_default_project(tmp_path_factory.mktemp("built") / "project")
+    assert main(["build", "--project", str(project)]) == 0
+    return project / "site"
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,17 +42,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from generator.cli import main
-
-    root = Path(__file__).resolve().parent.parent
-    project = tmp_path_factory.mktemp("browser") / "project"
-    project.mkdir()
-    shutil.copy2(root / "mkdocs.yml", project)
-    for folder in ("references", "docs", ".answersite"):
-        shutil.copytree(root / folder, project / folder)
-    assert main(["build", "--project", str(project)]) == 0
-    handler = functools.partial(_Quiet, directory=str(project / "site"))
+def base_url(built_site: Path) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(built_site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -75,18 +65,23 @@ def browser(base_url: str) -> Iterator[object]:
             browser.close()
 
 
+def _only_local(page: object, base_url: str) -> None:
+    """Let requests to the site through; abort (never send) any other."""
+    page.route(  # type: ignore[attr-defined]
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.url.startswith(base_url) else route.abort()
+        ),
+    )
+
+
 def test_pages_request_nothing_but_the_site_and_render_the_diagram(
     browser: object, base_url: str
 ) -> None:
     page = browser.new_page()  # type: ignore[attr-defined]
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
-    page.route(
-        "**/*",
-        lambda route: (
-            route.continue_() if route.request.url.startswith(base_url) else route.abort()
-        ),
-    )
+    _only_local(page, base_url)
     page.goto(base_url + "/phone-3x-upscale/workflow/", wait_until="networkidle")
     # Material swaps `pre.mermaid` for a `div.mermaid` holding the SVG in a closed shadow root.
     diagram = page.locator("div.mermaid").first
@@ -110,12 +105,7 @@ def test_pages_request_nothing_but_the_site_and_render_the_diagram(
 
 def test_citations_have_titles_and_search_finds_the_sources(browser: object, base_url: str) -> None:
     page = browser.new_page()  # type: ignore[attr-defined]
-    page.route(
-        "**/*",
-        lambda route: (
-            route.continue_() if route.request.url.startswith(base_url) else route.abort()
-        ),
-    )
+    _only_local(page, base_url)
     page.goto(base_url + "/phone-3x-upscale/", wait_until="networkidle")
     first = page.locator("a.citation").first
     assert first.get_attribute("title")

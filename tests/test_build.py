@@ -25,21 +25,9 @@ PAGES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the default project once for the module's read-only assertions."""
-    import shutil
-
-    from generator.cli import main
-
-    root = Path(__file__).resolve().parent.parent
-    project = tmp_path_factory.mktemp("e2e") / "project"
-    project.mkdir()
-    shutil.copy2(root / "mkdocs.yml", project)
-    for folder in ("references", "docs", ".answersite"):
-        shutil.copytree(root / folder, project / folder)
-    assert main(["build", "--project", str(project)]) == 0
-    return project / "site"
+@pytest.fixture
+def site(built_site: Path) -> Path:
+    return built_site
 
 
 def _html(site: Path, page: str) -> HTMLParser:
