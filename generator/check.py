@@ -117,9 +117,10 @@ def check_site(
         allow_schemes=policy.allow_schemes,
         source_keys=policy.source_keys,
     )
+    root = str(site_dir)
     for path in sorted(f for f in files if f.endswith(".html")):
-        text = (site_dir / path).read_text(encoding="utf-8", errors="replace")
-        checker.check_page(extract_page(path, text))
+        with open(os.path.join(root, path), encoding="utf-8", errors="replace") as page:
+            checker.check_page(extract_page(path, page.read()))
     problems = _with_content(site_dir, checker.finish() + checker.allowed)
     locator = _Locator(site_dir, docs_dir, project_root, list(template_dirs))
     findings = [locator.finding(p, n) for p, n in _merge_chrome(problems)]

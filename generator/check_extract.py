@@ -35,17 +35,15 @@ _URL_ATTRS: dict[str, tuple[str, ...]] = {
     "button": ("formaction",),
     "base": ("href",),
 }
-# Nearly every reference is an `a[href]` (Material repeats the whole navigation on every
-# page), so it gets its own query and a tight loop; lexbor's cost grows with the number of
-# alternatives in a selector group, and a node matching two alternatives comes twice.
+# Nearly every reference is an `a[href]` (Material repeats its navigation on every page), so
+# it gets its own query and a tight loop keeping bare strings. Everything else the check
+# needs (other references, ids, `a[name]`, citations) comes from one second query: each
+# query walks the whole tree, and one walk with more alternatives costs less than several
+# walks (measured: `benchmarks/README.md`). A node matching two alternatives comes twice.
 _SELECTOR = ", ".join([*(tag for tag in _URL_ATTRS if tag != "a"), "meta", "style", "[style]"])
 _ALL = "a[href], " + _SELECTOR
-# Tags rare in a MkDocs site: each costs a selector alternative on every node, so one is
-# queried only when its start tag is in the page's text at all. The parser recognises an
-# element only from a literal `<tag` (ASCII case-insensitive; `<image` becomes `img`), so a
-# lower-cased substring test never misses one.
-_COMMON = ("img", "link", "script", "meta", "style", "[style]")
-_RARE = tuple(tag for tag in _URL_ATTRS if tag not in _COMMON and tag != "a")
+_REST = "[id], a[name], a.citation, " + _SELECTOR
+_LINK_TAGS = frozenset([*_URL_ATTRS, "meta", "style"])
 _CONTENT = ("article.md-content__inner", "[role=main]")
 _CSS_URL = re.compile(
     r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s'"]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""",
@@ -146,8 +144,9 @@ def _css_urls(text: str) -> list[str]:
     return [next(g for g in m.groups() if g is not None) for m in _CSS_URL.finditer(text)]
 
 
-def _node_links(node: LexborNode, tag: str, in_content: bool) -> list[Link]:
-    attrs = node.attributes
+def _node_links(
+    attrs: dict[str, str | None], tag: str, in_content: bool, node: LexborNode
+) -> list[Link]:
     found: list[Link] = []
     for attr in _URL_ATTRS.get(tag, ()) if tag != "a" else ():  # `a[href]` is read apart
         value = attrs.get(attr)
@@ -192,7 +191,7 @@ def extract_page(path: str, html: str, *, content: bool = False) -> Page:
     """
     tree = LexborHTMLParser(html)
     anchors = tree.css("a[href]")
-    hrefs = tuple(node.attrs.get("href") or "" for node in anchors)
+    hrefs = tuple([node.attrs.get("href") or "" for node in anchors])
     inside: set[int] = set()
     in_content: frozenset[int] = frozenset()
     if content:
@@ -200,27 +199,27 @@ def extract_page(path: str, html: str, *, content: bool = False) -> Page:
         in_content = frozenset(i for i, node in enumerate(anchors) if node.mem_id in inside)
     links: list[Link] = []
     generator = None
+    ids: set[str] = set()
+    cited: set[str] = set()
     done: set[int] = set()
-    lowered = html.lower()
-    selector = ", ".join([*_COMMON, *(tag for tag in _RARE if f"<{tag}" in lowered)])
-    for node in tree.css(selector):
+    for node in tree.css(_REST):
         mem_id = node.mem_id
         if mem_id in done:
             continue
         done.add(mem_id)
         tag = node.tag or ""
-        if tag == "meta" and node.attrs.get("name") == "generator":
-            generator = node.attrs.get("content")
-        links.extend(_node_links(node, tag, mem_id in inside))
-    ids = {node.id for node in tree.css("[id]")}
-    ids.update(node.attrs.get("name") for node in tree.css("a[name]"))
-    ids.discard(None)
-    ids.discard("")
-    cited = frozenset(_cited(tree) if "citation" in lowered else ())
-    return Page(path, frozenset(ids), hrefs, tuple(links), generator, in_content, cited)  # type: ignore[arg-type]
-
-
-def _cited(tree: LexborHTMLParser) -> set[str]:
-    """The fragments of the citation links: what `[@key]` became (`ref-<key>`)."""
-    hrefs = (node.attrs.get("href") or "" for node in tree.css("a.citation[href]"))
-    return {href.partition("#")[2] for href in hrefs if "#" in href}
+        attrs = node.attributes
+        if node_id := attrs.get("id"):
+            ids.add(node_id)
+        if tag == "a":  # its `href` is read apart
+            if name := attrs.get("name"):
+                ids.add(name)
+            if "citation" in (attrs.get("class") or "").split():
+                cited.add((attrs.get("href") or "").partition("#")[2])
+            continue
+        if tag == "meta" and attrs.get("name") == "generator":
+            generator = attrs.get("content")
+        if tag in _LINK_TAGS or "style" in attrs:  # not an element matched only by its id
+            links.extend(_node_links(attrs, tag, mem_id in inside, node))
+    cited.discard("")
+    return Page(path, frozenset(ids), hrefs, tuple(links), generator, in_content, frozenset(cited))

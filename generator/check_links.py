@@ -26,6 +26,8 @@ from generator.check_urls import (
 
 __all__ = ["LinkChecker"]
 
+_MEMO_LIMIT = 5_000
+"""Entries of the remembered outcomes before they are dropped and learnt again."""
 _UNSAFE = frozenset({"javascript", "data", "vbscript"})
 _CHROME_HINTS = {
     "fonts.googleapis.com": "set `theme.font: false` in mkdocs.yml (fonts are then not loaded)",
@@ -82,56 +84,77 @@ class LinkChecker:
         self.allow_schemes = frozenset(s.lower().rstrip(":") for s in allow_schemes)
         self.site_key = normalize_url(site_url) if site_url else None
         self.base_path = url_rest(site_url) if site_url else "/"
+        # `site_url` as written, when it ends in `/`: a link starting with it (the canonical
+        # link of every page) is internal without normalising it.
+        self.site_prefix = site_url if self.site_key and site_url.endswith("/") else None  # type: ignore[union-attr]
         self.ids: dict[str, frozenset[str]] = {}
-        self.pending: list[tuple[str, str, Problem]] = []
+        # Fragment checks waiting for their target page, run when it is read (so memory
+        # does not grow with the site): target -> [(fragment, url, factory)].
+        self.pending: dict[str, list[tuple[str, str, ProblemFactory]]] = {}
+        self._deferred = 0
         self.problems: list[Problem] = []
         self.allowed: list[Problem] = []
         self._page_names: list[str] | None = None
-        # Links known to pass, by what decides their outcome (see `_memo_key`): the theme
+        # Links known to pass, by what decides their outcome (see `_split_relative`): the theme
         # repeats the same navigation on every page, so most links are seen before.
         self._good: set[tuple[str, str]] = set()
         self._splits: dict[str, tuple[int, str]] = {}
+        self._siblings: dict[tuple[str | None, str | None], set[str]] = {}
         self.citations = (
             CitationCheck(source_keys, listing_pages(provided)) if source_keys else None
         )
 
     def check_page(self, page: Page) -> None:
         """Check every reference of one page; remember its ids for fragment checks."""
-        self.ids[page.path] = page.ids
+        self.ids[page.path] = ids = page.ids
+        for fragment, url, problem in self.pending.pop(page.path, ()):
+            self._check_fragment(page.path, fragment, url, problem)
+        if len(self._splits) > _MEMO_LIMIT:  # bounded: memory stays flat in the pages
+            self._splits.clear()
+            self._good.clear()
+            self._siblings.clear()
         first = page.path.split("/", 1)[0]
         question = first if "/" in page.path and first in self.questions else None
         page_dir = _page_dir(page.path)
-        theme = _theme(page.generator)
         parents = _parents(page_dir)
         depth = len(parents)
-        good, splits = self._good, self._splits
+        good, splits, citations = self._good, self._splits, self.citations
         scheme_base = "\0" + (question or "")
-        positions: dict[str, list[int]] | None = None
+        # Links that passed on a sibling page (same parent directory, same question) pass
+        # here too when they do not resolve against the page's own directory: one set
+        # difference in C skips most of a page's navigation.
+        parent = parents[1] if depth > 1 else None
+        siblings = self._siblings.setdefault((parent, question), set())
         urls = page.hrefs + tuple(link.url for link in page.others)
-        citations, linked = self.citations, dict[str, str]()
-        for url in dict.fromkeys(urls):  # each URL once
+        fresh = set(urls) - siblings
+        linked: dict[str, str] = {}
+        for url in [url for url in dict.fromkeys(urls) if url in fresh]:
+            if url[:1] == "#" and (url[1:] in ids or url in ("#", "#top")):
+                continue  # the table of contents: unique to the page, so never remembered
             split = splits.get(url)
             if split is None:
                 split = splits[url] = _split_relative(url)
             up, rest = split
-            if up < 0 and citations is not None:
-                source = citations.source_of(url)
-                if source is not None and (question is None or question in self.owners[source]):
-                    linked.setdefault(source, url)
+            source = citations.source_of(url) if up < 0 and citations is not None else None
+            if source is not None and (question is None or question in self.owners[source]):
+                linked.setdefault(source, url)
             key = (scheme_base, url) if up < 0 else (parents[up], rest) if up < depth else None
-            if key in good:
-                continue
-            if positions is None:
-                positions = {}
-                for index, other in enumerate(urls):
-                    positions.setdefault(other, []).append(index)
-            before = (len(self.problems), len(self.pending), len(self.allowed))
-            for index in positions[url]:
-                link = page.link(index)
-                self._check_link(Context(page.path, page_dir, question, link, index, theme))
-            after = (len(self.problems), len(self.pending), len(self.allowed))
-            if key is not None and before == after:
+            if key not in good:
+                first_index = urls.index(url)
+                if urls.count(url) == 1:
+                    indices = [first_index]
+                else:
+                    indices = [i for i, other in enumerate(urls) if other == url]
+                before = (len(self.problems), self._deferred, len(self.allowed))
+                ctx = partial(Context, page.path, page_dir, question, theme=_theme(page.generator))
+                for index in indices:
+                    self._check_link(ctx(page.link(index), index))
+                after = (len(self.problems), self._deferred, len(self.allowed))
+                if key is None or before != after:
+                    continue
                 good.add(key)
+            if up != 0 and source is None:
+                siblings.add(url)
         if linked:
             self._check_cited(page, {s: urls.index(u) for s, u in linked.items()}, question)
 
@@ -146,8 +169,9 @@ class LinkChecker:
 
     def finish(self) -> list[Problem]:
         """Run the fragment checks that waited for later pages; return every problem."""
-        for target, fragment, problem in self.pending:
-            self._check_fragment(target, fragment, problem)
+        for target, waiting in self.pending.items():
+            for fragment, url, problem in waiting:
+                self._check_fragment(target, fragment, url, problem)
         self.pending.clear()
         return self.problems
 
@@ -197,6 +221,9 @@ class LinkChecker:
         self, ctx: Context, url: str, slashed: bool, problem: ProblemFactory
     ) -> None:
         question = ctx.question
+        if self.site_prefix and url.startswith(self.site_prefix):
+            self._check_internal(ctx.page_dir, url_rest(url), problem, shown=url)
+            return
         key = normalize_url("https:" + url if slashed else url)
         if key is None:
             self.problems.append(problem("link-invalid", f"'{url}' is not a valid URL"))
@@ -275,33 +302,23 @@ class LinkChecker:
             return
         if fragment.startswith(":~:"):  # a text fragment, not an id
             return
-        pending = problem("link-anchor-missing", "", key=f"{found}#{fragment}")
         if found in self.ids:
-            self._check_fragment(found, fragment, pending)
+            self._check_fragment(found, fragment, shown or url, problem)
         else:
-            self.pending.append((found, fragment, pending))
+            self.pending.setdefault(found, []).append((fragment, shown or url, problem))
+            self._deferred += 1
 
-    def _check_fragment(self, target: str, fragment: str, pending: Problem) -> None:
+    def _check_fragment(
+        self, target: str, fragment: str, url: str, problem: ProblemFactory
+    ) -> None:
         ids = self.ids.get(target, frozenset())
         if fragment in ids or unquote(fragment) in ids:
             return
         close = difflib.get_close_matches(unquote(fragment), sorted(ids), n=1, cutoff=0.6)
         hint = f"did you mean '#{close[0]}'?" if close else None
-        message = (
-            f"{pending.message}'{pending.link.url}' points to '#{fragment}', which is not an id "
-            f"in '{target}'"
-        )
+        message = f"'{url}' points to '#{fragment}', which is not an id in '{target}'"
         self.problems.append(
-            Problem(
-                pending.code,
-                pending.page,
-                pending.link,
-                pending.index,
-                message,
-                hint,
-                pending.key,
-                pending.theme,
-            )
+            problem("link-anchor-missing", message, hint, key=f"{target}#{fragment}")
         )
 
     def _page_hint(self, missing: str) -> str | None:

@@ -16,6 +16,7 @@ different query all make a different URL.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from dataclasses import dataclass
@@ -39,6 +40,8 @@ _PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 # Characters that may stand unescaped in a path or query; everything else is %-encoded.
 _ALLOWED = _UNRESERVED | frozenset("!$&'()*+,;=:@/?%")
+_NOT_ALLOWED = re.compile(r"[^A-Za-z0-9\-._~!$&'()*+,;=:@/?%]")
+_BAD_HOST = re.compile(r"[ <>\\^|%/?#@\[\]]")
 _ARXIV = re.compile(r"/(?:abs|pdf)/(.+?)(?:\.pdf)?")
 _DEFAULT_PORT = {"http": "80", "https": "443"}
 
@@ -69,8 +72,9 @@ def _normalize_percent(text: str) -> str:
         char = chr(int(match.group(1), 16))
         return char if char in _UNRESERVED else "%" + match.group(1).upper()
 
-    text = _PERCENT.sub(fix, text)
-    if all(c in _ALLOWED for c in text):
+    if "%" in text:
+        text = _PERCENT.sub(fix, text)
+    if not _NOT_ALLOWED.search(text):
         return text
     out = []
     for char in text:
@@ -87,7 +91,7 @@ def _normalize_host(host: str) -> str | None:
         return None
     if host.startswith("["):
         return host if host.endswith("]") and len(host) > 2 else None
-    if any(c in host for c in " <>\\^|%/?#@[]"):
+    if _BAD_HOST.search(host):
         return None
     if not host.isascii():
         try:
@@ -115,6 +119,7 @@ def host_of(url: str) -> str | None:
     return authority.rsplit("@", 1)[-1]
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize_url(url: str) -> str | None:
     """Return the comparison key of an `http(s)` URL, or `None` if it is not one or is invalid.
 
