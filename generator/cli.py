@@ -228,11 +228,15 @@ def _check(args: argparse.Namespace, root: Path, fmt: str) -> int:
         )
     findings = pipeline.check_built_site(settings, project, site)
     if args.online:
+        origins = {
+            url: source.location for source in project.sources.values() for _, url in source.links
+        }
         findings += check.check_online(
             check.LinkPolicy(provided=pipeline.provided_urls(project)),
             cache_dir=args.cache_dir or root / ".answersite-cache",
             max_age=args.max_age,
             timeout=args.timeout,
+            origins=origins,
         )
     _print_findings(findings, fmt)
     return ExitCode.FINDINGS if _has_errors(findings) else ExitCode.OK
