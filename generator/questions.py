@@ -98,7 +98,11 @@ def read_question(
     instructions = check.text(top, "instructions", "the question file")
     uses = _read_uses(check, top, sources, broken)
     task = _read_task(check, top)
-    provided = {use.key for use in uses} | {key for key in _listed(top) if key in broken}
+    listed = _listed(top)
+    # A mistyped key is reported once, where it is listed: the nodes that use the key it
+    # was meant to be are not reported again.
+    meant = {suggest(key, list(sources)) for key in listed if key not in sources}
+    provided = {use.key for use in uses} | {k for k in listed if k in broken} | (meant - {None})
     workflow = _read_workflow(check, top, provided, sources)
     if check.findings or not title or not asked:
         return None, check.findings

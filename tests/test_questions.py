@@ -238,6 +238,13 @@ def test_unknown_source_key_with_nothing_close() -> None:
     ]
 
 
+def test_a_mistyped_source_key_is_reported_once_not_on_every_node() -> None:
+    text = minimal(
+        workflow="workflow:\n  nodes: [{id: m, label: M, sources: [kim2022mssnet]}]\n"
+    ).replace("{key: kim2022mssnet", "{key: kim2022msnet")
+    assert [code for _, code, _, _ in problems(text)] == ["question-unknown-source"]
+
+
 def test_a_broken_source_is_not_reported_again() -> None:
     text = minimal(workflow="workflow:\n  nodes: [{id: m, label: M, sources: [gone]}]\n")
     text = text.replace("kim2022mssnet", "gone")
