@@ -58,6 +58,14 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     return result
 
 
+def _construct_number(loader: _Loader, node: yaml.ScalarNode) -> str:
+    # Every answersite field is text: keep numbers as written, so that `eprint: 2401.10`
+    # stays "2401.10" (a float would make it 2401.1) and `year: 2024` is "2024".
+    return str(node.value)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_number)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_number)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 

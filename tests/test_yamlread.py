@@ -39,8 +39,21 @@ def test_an_unknown_key_falls_back_to_the_mapping_line() -> None:
 
 
 def test_values_compare_as_plain_python() -> None:
-    document, _ = read_yaml("a: [1, two]\nb: {c: null}\n", "q.yaml")
-    assert document == {"a": [1, "two"], "b": {"c": None}}
+    document, _ = read_yaml("a: [one, two]\nb: {c: null, d: true}\n", "q.yaml")
+    assert document == {"a": ["one", "two"], "b": {"c": None, "d": True}}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("eprint: 2401.10", "2401.10", id="float-keeps-its-zero"),
+        pytest.param("year: 2024", "2024", id="int"),
+        pytest.param("pages: 0x1F", "0x1F", id="hex-stays-as-written"),
+    ],
+)
+def test_numbers_are_kept_as_written(text: str, expected: str) -> None:
+    document, _ = read_yaml(text + "\n", "q.yaml")
+    assert list(document.values()) == [expected]
 
 
 def test_non_text_keys_become_text() -> None:
