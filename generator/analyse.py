@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 from collections.abc import Mapping
@@ -52,6 +53,55 @@ class Citer:
     page: str
     title: str
     line: int
+    section: str | None = None
+    anchor: str | None = None
+
+
+@dataclass(frozen=True)
+class _Heading:
+    line: int
+    level: int
+    title: str
+    anchor: str
+
+
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
+_ATTR_ID = re.compile(r"[ \t]*\{[^}]*#([\w:.-]+)[^}]*\}[ \t]*$")
+_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def _plain(title: str) -> str:
+    """Heading Markdown → the text the `toc` extension slugifies."""
+    title = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", title)  # links and images
+    title = re.sub(r"<[^>]+>", "", title)
+    title = re.sub(r"\\(.)", r"\1", title)
+    return re.sub(r"[*_`]", "", title).strip()
+
+
+def _headings(text: str) -> list[_Heading]:
+    """The page's ATX headings outside code, with the ids MkDocs's `toc` gives them."""
+    from markdown.extensions.toc import slugify, unique
+
+    found: list[_Heading] = []
+    used: set[str] = set()
+    fence: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        marker = _FENCE_LINE.match(line)
+        if marker and (fence is None or marker.group(1)[0] == fence[0]):
+            fence = None if fence else marker.group(1)
+            continue
+        match = None if fence else _HEADING.match(line)
+        if not match:
+            continue
+        title = match.group(2)
+        custom = _ATTR_ID.search(title)
+        if custom:
+            title = title[: custom.start()]
+            anchor = unique(custom.group(1), used)
+        else:
+            anchor = unique(slugify(html.unescape(_plain(title)), "-"), used)
+        found.append(_Heading(number, len(match.group(1)), _plain(title), anchor))
+    return found
 
 
 def task_of(question: Question) -> Task:
@@ -111,13 +161,26 @@ def index_citations(pages: Mapping[str, str]) -> dict[str, list[Citer]]:
     index: dict[str, list[Citer]] = {}
     for page in sorted(pages):
         text = pages[page]
+        title = page_title(text, page)
+        headings = [h for h in _headings(text) if h.level > 1]
         seen: set[str] = set()
         for group in find_citations(text, page):
             for key in group.keys:
-                if key not in seen:
-                    seen.add(key)
-                    line = group.location.line or 1
-                    index.setdefault(key, []).append(Citer(page, page_title(text, page), line))
+                if key in seen:
+                    continue
+                seen.add(key)
+                line = group.location.line or 1
+                above = [h for h in headings if h.line < line]
+                section = above[-1] if above else None
+                index.setdefault(key, []).append(
+                    Citer(
+                        page,
+                        title,
+                        line,
+                        section.title if section else None,
+                        section.anchor if section else None,
+                    )
+                )
     return index
 
 

@@ -126,9 +126,14 @@ def _cited_on(citers: list[Citer], here: str) -> str:
     if not citers:
         return "**Cited on:** no page yet."
     base = posixpath.dirname(here)
-    links = [
-        f"[{_md(citer.title)}]({posixpath.relpath(citer.page, base or '.')})" for citer in citers
-    ]
+    links = []
+    for citer in citers:
+        href = posixpath.relpath(citer.page, base or ".")
+        label = _md(citer.title)
+        if citer.section and citer.anchor:  # where on the page it is first cited
+            href += f"#{citer.anchor}"
+            label += f" › {_md(citer.section)}"
+        links.append(f"[{label}]({href})")
     return "**Cited on:** " + " · ".join(links)
 
 

@@ -210,3 +210,18 @@ def test_the_workflow_is_derived_when_absent() -> None:
 def test_a_given_workflow_is_kept() -> None:
     given = Workflow((WorkflowNode("n", "N"),), ())
     assert workflow_of(Question(**{**QUESTION.__dict__, "workflow": given})) is given
+
+
+def test_citers_know_the_section_and_its_toc_anchor() -> None:
+    text = (
+        "# Page\n\nIntro [@a].\n\n## Why *this*? { #why }\n\n[@b]\n\n"
+        "## Same\n\n## Same\n\n```\n## not a heading [@c]\n```\n\n[@c] and [@a]\n\n"
+        "## The `code` [link](x.md) & more\n\n[@d]\n"
+    )
+    index = index_citations({"p.md": text})
+    assert [(c.section, c.anchor) for c in index["a"]] == [(None, None)]
+    assert [(c.section, c.anchor) for c in index["b"]] == [("Why this?", "why")]
+    assert [(c.section, c.anchor, c.line) for c in index["c"]] == [("Same", "same_1", 17)]
+    assert [(c.section, c.anchor) for c in index["d"]] == [
+        ("The code link & more", "the-code-link-more")
+    ]
