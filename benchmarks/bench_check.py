@@ -41,19 +41,51 @@ QUESTIONS = 10
 BINDIR = Path(sys.executable).parent
 
 CHECK = """
-import resource, sys, time
+import os, resource, sys, threading, time
+from multiprocessing import forkserver
 from pathlib import Path
 from generator.check import LinkPolicy, check_site
 root = Path(sys.argv[1])
+jobs = int(sys.argv[2]) or None
 provided = {f"q{q}": frozenset(f"https://arxiv.org/abs/2104.{i:05d}" for i in range(q, %d, %d))
             for q in range(%d)}
 keys = {url: frozenset({"p" + url[-5:]}) for urls in provided.values() for url in urls}
 policy = LinkPolicy(provided, site_url="https://bench.example/", source_keys=keys)
-start = time.perf_counter()
-found = check_site(root / "site", policy, docs_dir=root / "docs", project_root=root)
-took = time.perf_counter() - start
+assert any((root / "site").rglob("*.html")), "no built site in " + str(root)
+TICK = os.sysconf("SC_CLK_TCK")
+
+def server():  # the fork server: its children are the workers, reaped by it
+    return getattr(forkserver._forkserver, "_forkserver_pid", None)
+
+def cpu():  # this process, its reaped children, the fork server and the workers it reaped
+    usage = [resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    total = sum(u.ru_utime + u.ru_stime for u in usage)
+    if server():
+        total += sum(map(int, Path(f"/proc/{server()}/stat").read_text().split()[13:17])) / TICK
+    return total
+
+workers_rss, done = [0], threading.Event()
+
+def sample():  # peak RSS (VmHWM) of the fork server's children, every 5 ms
+    while not done.wait(0.005):
+        pid = server()
+        kids = Path(f"/proc/{pid}/task/{pid}/children") if pid else None
+        for kid in kids.read_text().split() if kids and kids.exists() else ():
+            try:
+                status = Path(f"/proc/{kid}/status").read_text()
+            except OSError:
+                continue
+            hwm = next((int(x.split()[1]) for x in status.splitlines() if x.startswith("VmHWM")), 0)
+            workers_rss[0] = max(workers_rss[0], hwm)
+
+threading.Thread(target=sample, daemon=True).start()
+start, start_cpu = time.perf_counter(), cpu()
+found = check_site(root / "site", policy, docs_dir=root / "docs", project_root=root, jobs=jobs)
+took, took_cpu = time.perf_counter() - start, cpu() - start_cpu
+done.set()
 assert not found, found[:3]
-print(took, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+workers = max(workers_rss[0], resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(took, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, took_cpu, workers)
 """
 PARSE = """
 import resource, sys, time
@@ -111,9 +143,10 @@ def make_project(root: Path, pages: int) -> None:
 def run(
     cmd: list[str], cwd: Path, repeat: int, timeout: float | None = None
 ) -> tuple[float, int | None, str]:
-    """Best wall time of `repeat` runs; a Python child prints `seconds maxrss` itself.
+    """Best wall time of `repeat` runs; a Python child prints `seconds maxrss ...` itself.
 
     A run that exceeds `timeout` is killed and counts as `timeout` seconds (a lower bound).
+    The output returned is the best run's.
     """
     best, rss, out = float("inf"), None, ""
     for _ in range(repeat):
@@ -125,13 +158,15 @@ def run(
         except subprocess.TimeoutExpired:
             return float(timeout or 0), None, f"timed out after {timeout:.0f} s"
         wall = time.perf_counter() - start
-        out = proc.stdout.strip()
-        parts = out.split()
+        parts = proc.stdout.split()
         if proc.returncode and not cmd[0].endswith("linkchecker"):
             raise SystemExit(f"{cmd[:3]} failed:\n{proc.stderr[-2000:]}")
-        if len(parts) == 2 and parts[1].isdigit():  # our own probes report their inner time
-            wall, rss = min(float(parts[0]), wall) if float(parts[0]) else wall, int(parts[1])
-        best = min(best, wall)
+        probe = len(parts) >= 2 and parts[1].isdigit()  # our own probes report their time
+        if probe and float(parts[0]):
+            wall = min(float(parts[0]), wall)
+        if wall < best:
+            best, out = wall, proc.stdout.strip()
+            rss = int(parts[1]) if probe else None
     return best, rss, out
 
 
@@ -170,7 +205,10 @@ def check_only(root: Path, pages: int, repeat: int, plain: float | None = None) 
     html = list((root / "site").rglob("*.html"))
     size = sum(p.stat().st_size for p in html) / 1e6
     script = CHECK % (pages, QUESTIONS, QUESTIONS)
-    check, check_rss, _ = run([py, "-c", script, str(root)], root, repeat)
+    check, check_rss, out = run([py, "-c", script, str(root), "0"], root, repeat)
+    cpu, workers_rss = (float(x) for x in out.split()[2:4])
+    serial, serial_rss, serial_out = run([py, "-c", script, str(root), "1"], root, repeat)
+    serial_cpu = float(serial_out.split()[2])
     _, base_rss, _ = run([py, "-c", BASELINE], root, 1)
     lexbor, lexbor_rss, _ = run([py, "-c", PARSE, str(root), "selectolax"], root, repeat)
     lxml, _, _ = run([py, "-c", PARSE, str(root), "lxml"], root, repeat)
@@ -179,12 +217,14 @@ def check_only(root: Path, pages: int, repeat: int, plain: float | None = None) 
     if plain is not None:
         row("plain mkdocs build", plain)
     share = f"{check / plain:.1%} of the plain build" if plain else ""
-    row("answersite check", check, share)
-    row(
-        "  peak RSS (MB)",
-        (check_rss or 0) / mb,
-        f"interpreter + imports: {(base_rss or 0) / mb:.1f}",
-    )
+    row("answersite check (default jobs)", check, share)
+    row("  CPU, all processes", cpu, f"{cpu / check:.2f} cores busy on average")
+    base = f"interpreter + imports: {(base_rss or 0) / mb:.1f}"
+    row("  peak RSS (MB), main process", (check_rss or 0) / mb, base)
+    row("  peak RSS (MB), largest worker", workers_rss / mb, "" if workers_rss else "none started")
+    row("answersite check, jobs=1", serial, f"parallel speed-up {serial / check:.2f}x")
+    row("  CPU", serial_cpu)
+    row("  peak RSS (MB)", (serial_rss or 0) / mb)
     row("parse only, selectolax/lexbor", lexbor, f"check / parse = {check / lexbor:.2f}x")
     row("  peak RSS (MB)", (lexbor_rss or 0) / mb)
     row("parse only, lxml", lxml, f"lxml / lexbor = {lxml / lexbor:.2f}x")
@@ -209,12 +249,13 @@ def main(argv: list[str] | None = None) -> int:
         "--only-check", action="store_true", help="with --keep: re-measure an existing build"
     )
     args = parser.parse_args(argv)
+    keep = args.keep.resolve() if args.keep else None  # the tools run with the site as cwd
     timeout = 0 if args.no_linkchecker else args.linkchecker_timeout
     for pages in args.pages:
-        if args.only_check and args.keep:
-            check_only(args.keep / str(pages), pages, args.repeat)
+        if args.only_check and keep:
+            check_only(keep / str(pages), pages, args.repeat)
         else:
-            bench(pages, args.repeat, timeout, args.keep)
+            bench(pages, args.repeat, timeout, keep)
     return 0
 
 

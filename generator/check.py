@@ -2,21 +2,25 @@
 
 The stage is lychee's split in small modules: this one collects the site's files, streams
 each page through [`extract_page`][generator.check_extract.extract_page] (parse once, keep
-ids and links), hands it to [`LinkChecker`][generator.check_links.LinkChecker], then locates
-each problem where it was written (the Markdown file and line, else the template or theme)
-and returns [`Finding`][generator.model.Finding]s. Online checks of the sources themselves
-live in [`generator.online`][generator.online].
+ids and links; in worker processes for a large site, see
+`generator.check_parallel`), hands the pages in order to
+[`LinkChecker`][generator.check_links.LinkChecker], then locates each problem where it was
+written (the Markdown file and line, else the template or theme) and returns
+[`Finding`][generator.model.Finding]s. Online checks of the sources themselves live in
+[`generator.online`][generator.online].
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.check_extract import extract_page
 from generator.check_links import LinkChecker
+from generator.check_parallel import PARALLEL_MIN_BYTES, extract_pages
 from generator.check_problem import Problem
 from generator.check_source import (
     find_written,
@@ -94,6 +98,8 @@ def check_site(
     docs_dir: Path | None = None,
     project_root: Path | None = None,
     template_dirs: Sequence[Path] = (),
+    jobs: int | None = None,
+    parallel_min_bytes: int = PARALLEL_MIN_BYTES,
 ) -> list[Finding]:
     """Check every reference of every HTML page of a built site.
 
@@ -104,9 +110,17 @@ def check_site(
         project_root: Paths in findings are relative to it when given, else to `site_dir`.
         template_dirs: Template directories (`theme.custom_dir`) searched for links that
             were not written in Markdown.
+        jobs: Worker processes that read and parse the pages, helped by this one: `None`
+            for the machine's cores (at most 8), `1` for this process only. The findings
+            do not depend on it.
+        parallel_min_bytes: Sites with less HTML than this are parsed in the calling
+            process, which is faster than starting workers.
 
     Returns:
         The findings, sorted by location.
+
+    Raises:
+        CheckWorkerError: A worker process died.
     """
     files = collect_files(site_dir)
     checker = LinkChecker(
@@ -117,10 +131,11 @@ def check_site(
         allow_schemes=policy.allow_schemes,
         source_keys=policy.source_keys,
     )
-    root = str(site_dir)
-    for path in sorted(f for f in files if f.endswith(".html")):
-        with open(os.path.join(root, path), encoding="utf-8", errors="replace") as page:
-            checker.check_page(extract_page(path, page.read()))
+    paths = sorted(f for f in files if f.endswith(".html"))
+    pages = extract_pages(str(site_dir), paths, jobs=jobs, min_bytes=parallel_min_bytes)
+    with closing(pages):  # stops the workers if a page cannot be checked
+        for page in pages:
+            checker.check_page(page)
     problems = _with_content(site_dir, checker.finish() + checker.allowed)
     locator = _Locator(site_dir, docs_dir, project_root, list(template_dirs))
     findings = [locator.finding(p, n) for p, n in _merge_chrome(problems)]
