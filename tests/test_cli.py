@@ -100,3 +100,32 @@ def test_serve_generates_then_serves_on_the_address_given(
             "strict": False,
         }
     ]
+
+
+def test_check_online_asks_only_about_the_provided_sources(
+    built_site: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import check
+    from generator.model import Finding, Location, Severity
+
+    seen: dict[str, object] = {}
+
+    def fake_online(policy: check.LinkPolicy, **options: object) -> list[Finding]:
+        seen["urls"] = sorted(url for urls in policy.provided.values() for url in urls)
+        seen["origins"] = options["origins"]
+        return [Finding("source-broken", Severity.ERROR, "answered 404", Location("x.bib", 3))]
+
+    monkeypatch.setattr(check, "check_online", fake_online)
+    code, _, err = run_cli("check", built_site, "--online", "--project", built_site.parent)
+    assert code == 1
+    assert "x.bib:3: error: answered 404 [source-broken]" in err
+    assert seen["urls"] == [
+        "http://arxiv.org/pdf/2406.17117v2.pdf",
+        "http://arxiv.org/pdf/2410.15941v1.pdf",
+        "http://arxiv.org/pdf/2502.16025v1.pdf",
+        "https://cg.postech.ac.kr/Research/MSSNet/MSSNet.pdf",
+        "https://github.com/kky7/MSSNet",
+    ]
+    origins = seen["origins"]
+    assert isinstance(origins, dict)
+    assert str(origins["https://github.com/kky7/MSSNet"]) == "references/sources.bib:5"
