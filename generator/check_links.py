@@ -324,7 +324,11 @@ class LinkChecker:
     def _page_hint(self, missing: str) -> str | None:
         if self._page_names is None:
             self._page_names = sorted(f for f in self.files if f.endswith(".html"))
-        close = difflib.get_close_matches(missing, self._page_names, n=1, cutoff=0.6)
+        # A page of the same name elsewhere (`task/` for `q1/task/`) beats a look-alike path.
+        name = page_url(missing).rstrip("/").rsplit("/", 1)[-1]
+        same = [p for p in self._page_names if page_url(p).rstrip("/").rsplit("/", 1)[-1] == name]
+        pool = same if name and same else self._page_names
+        close = difflib.get_close_matches(missing, pool, n=1, cutoff=0.0 if pool is same else 0.6)
         return f"did you mean '{page_url(close[0])}'?" if close else None
 
 

@@ -124,12 +124,19 @@ def test_hostile_page_has_one_finding_per_link(findings: list[Finding]) -> None:
     assert len(by_page(findings, "docs/q1/hostile.md")) == 10
 
 
+def by_code_at(findings: list[Finding], where: str) -> Finding:
+    return next(f for f in findings if str(f.location) == where)
+
+
 def test_missing_page_anchor_and_image(findings: list[Finding]) -> None:
     assert by_page(findings, "docs/q1/missing.md") == [
         ("link-broken", "docs/q1/missing.md:3:8"),
         ("link-anchor-missing", "docs/q1/missing.md:4:13"),
         ("link-broken", "docs/q1/missing.md:5:17"),
+        ("link-broken", "docs/q1/missing.md:7:16"),
     ]
+    wrong_folder = by_code_at(findings, "docs/q1/missing.md:7:16")
+    assert wrong_folder.hint == "did you mean 'q1/ok/'?"
     anchor = next(f for f in findings if f.code == "link-anchor-missing")
     assert anchor.message == (
         "page q1/missing/: a[href] '../ok/#no-such-id' points to '#no-such-id', which is not "
