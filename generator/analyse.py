@@ -8,13 +8,12 @@
 
 from __future__ import annotations
 
-import html
 import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from generator.citations import find_citations, suggest
+from generator.citations import find_citations
 from generator.model import (
     Finding,
     Project,
@@ -25,6 +24,8 @@ from generator.model import (
     WorkflowEdge,
     WorkflowNode,
 )
+from generator.scanner import Heading, headings
+from generator.suggest import suggest
 
 __all__ = [
     "Citer",
@@ -36,7 +37,6 @@ __all__ = [
     "workflow_of",
 ]
 
-_H1 = re.compile(r"^# +(.+?)(?: +\{[^}]*\})? *#* *$", re.MULTILINE)
 _FRONT_TITLE = re.compile(r"\A---\r?\n(?:.*\r?\n)*?title: *(.+?) *\r?\n(?:.*\r?\n)*?---", re.M)
 
 
@@ -48,6 +48,9 @@ class Citer:
         page: The page's path relative to the docs folder, e.g. `q1/task.md`.
         title: The page's title.
         line: The line of the first citation of the source on that page.
+        section: The title of the section (a heading below the page title) that
+            citation stands in, or `None` before the first section.
+        anchor: That section's id on the built page, or `None`.
     """
 
     page: str
@@ -55,53 +58,6 @@ class Citer:
     line: int
     section: str | None = None
     anchor: str | None = None
-
-
-@dataclass(frozen=True)
-class _Heading:
-    line: int
-    level: int
-    title: str
-    anchor: str
-
-
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
-_ATTR_ID = re.compile(r"[ \t]*\{[^}]*#([\w:.-]+)[^}]*\}[ \t]*$")
-_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-
-
-def _plain(title: str) -> str:
-    """Heading Markdown → the text the `toc` extension slugifies."""
-    title = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", title)  # links and images
-    title = re.sub(r"<[^>]+>", "", title)
-    title = re.sub(r"\\(.)", r"\1", title)
-    return re.sub(r"[*_`]", "", title).strip()
-
-
-def _headings(text: str) -> list[_Heading]:
-    """The page's ATX headings outside code, with the ids MkDocs's `toc` gives them."""
-    from markdown.extensions.toc import slugify, unique
-
-    found: list[_Heading] = []
-    used: set[str] = set()
-    fence: str | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        marker = _FENCE_LINE.match(line)
-        if marker and (fence is None or marker.group(1)[0] == fence[0]):
-            fence = None if fence else marker.group(1)
-            continue
-        match = None if fence else _HEADING.match(line)
-        if not match:
-            continue
-        title = match.group(2)
-        custom = _ATTR_ID.search(title)
-        if custom:
-            title = title[: custom.start()]
-            anchor = unique(custom.group(1), used)
-        else:
-            anchor = unique(slugify(html.unescape(_plain(title)), "-"), used)
-        found.append(_Heading(number, len(match.group(1)), _plain(title), anchor))
-    return found
 
 
 def task_of(question: Question) -> Task:
@@ -142,12 +98,16 @@ def question_of(page: str, project: Project) -> Question | None:
 
 def page_title(text: str, page: str) -> str:
     """Return a page's title: front matter `title:`, else its first `# ` heading, else its name."""
+    return _title(text, page, headings(text))
+
+
+def _title(text: str, page: str, found: list[Heading]) -> str:
     front = _FRONT_TITLE.match(text)
     if front:
         return front.group(1).strip("\"'")
-    heading = _H1.search(text)
-    if heading:
-        return heading.group(1).strip()
+    heading = next((h for h in found if h.level == 1), None)
+    if heading is not None:
+        return heading.title
     stem = page.rsplit("/", 1)[-1].removesuffix(".md")
     return stem.replace("-", " ").replace("_", " ").capitalize()
 
@@ -161,8 +121,9 @@ def index_citations(pages: Mapping[str, str]) -> dict[str, list[Citer]]:
     index: dict[str, list[Citer]] = {}
     for page in sorted(pages):
         text = pages[page]
-        title = page_title(text, page)
-        headings = [h for h in _headings(text) if h.level > 1]
+        found = headings(text)
+        title = _title(text, page, found)
+        sections = [h for h in found if h.level > 1]
         seen: set[str] = set()
         for group in find_citations(text, page):
             for key in group.keys:
@@ -170,7 +131,7 @@ def index_citations(pages: Mapping[str, str]) -> dict[str, list[Citer]]:
                     continue
                 seen.add(key)
                 line = group.location.line or 1
-                above = [h for h in headings if h.line < line]
+                above = [h for h in sections if h.line < line]
                 section = above[-1] if above else None
                 index.setdefault(key, []).append(
                     Citer(

@@ -1,32 +1,23 @@
 """Find `[@key]` and `[@a; @b]` citations in Markdown, with their lines.
 
-Citations inside fenced code blocks and inline code spans are text, not citations.
-A bracket followed by `(` or `[` is a Markdown link (`[@x](url)`), not a citation.
+Citations inside code (blocks and spans, as [`generator.scanner`][generator.scanner] reads
+them) are text, not citations. A bracket followed by `(` or `[` is a Markdown link
+(`[@x](url)`), not a citation.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from generator.model import Location
+from generator.scanner import mask_code
 
-__all__ = ["Citation", "CitationGroup", "find_citations", "replace_citations", "suggest"]
+__all__ = ["CitationGroup", "find_citations", "replace_citations"]
 
 _GROUP = re.compile(r"\[(@[^\[\]\n]*)\](?![(\[:])")
 _KEY = re.compile(r"^@([A-Za-z0-9_][A-Za-z0-9_:.\-/+]*)$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?:.+?)\1", re.DOTALL)
-
-
-@dataclass(frozen=True)
-class Citation:
-    """One cited key and where it was written."""
-
-    key: str
-    location: Location
 
 
 @dataclass(frozen=True)
@@ -39,32 +30,8 @@ class CitationGroup:
     location: Location
 
 
-def _masked(text: str) -> str:
-    """Return `text` with code blocks and code spans blanked out, offsets unchanged."""
-    out: list[str] = []
-    fence: str | None = None
-    for line in text.splitlines(keepends=True):
-        match = _FENCE.match(line)
-        if fence is None and match:
-            fence = match.group(1)
-            out.append(_blank(line))
-        elif fence is not None:
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = None
-            out.append(_blank(line))
-        elif line.startswith(("    ", "\t")) and out and out[-1].strip() == "":
-            out.append(_blank(line))  # indented code block after a blank line
-        else:
-            out.append(_CODE_SPAN.sub(lambda m: _blank(m.group(0)), line))
-    return "".join(out)
-
-
-def _blank(text: str) -> str:
-    return re.sub(r"[^\n]", " ", text)
-
-
 def _groups(text: str, path: str) -> Iterator[CitationGroup]:
-    masked = _masked(text)
+    masked = mask_code(text)
     for match in _GROUP.finditer(masked):
         parts = [part.strip() for part in match.group(1).split(";")]
         keys = []
@@ -104,10 +71,3 @@ def replace_citations(text: str, path: str, render: Callable[[CitationGroup], st
         last = group.end
     pieces.append(text[last:])
     return "".join(pieces)
-
-
-def suggest(key: str, known: list[str] | tuple[str, ...]) -> str | None:
-    """Return the known key closest to `key`, if one is close enough to be a likely typo."""
-    lowered = {k.lower(): k for k in known}
-    matches = difflib.get_close_matches(key.lower(), list(lowered), n=1, cutoff=0.6)
-    return lowered[matches[0]] if matches else None

@@ -9,12 +9,15 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from generator import __version__, pipeline
 from generator.errors import ConfigError, GeneratorError, InputError, RegionError
-from generator.model import Finding, Severity
+from generator.model import Finding
+from generator.report import exit_code
+from generator.settings import Settings, load_mkdocs_config, read_settings
 from generator.write import diff_changes
 
 __all__ = ["ExitCode", "entrypoint", "main"]
@@ -28,6 +31,8 @@ class ExitCode:
     USAGE = 2
     BAD_INPUT = 3
     INTERNAL = 4
+    INTERRUPTED = 130
+    """Ctrl-C: 128 + SIGINT, as a shell reports it."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -120,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.FINDINGS
     except KeyboardInterrupt:
         print("answersite: interrupted", file=sys.stderr)
-        return ExitCode.FINDINGS
+        return ExitCode.INTERRUPTED
     except Exception as error:  # the one place that turns a crash into a message
         print(
             f"answersite: internal error: {type(error).__name__}: {error}\n"
@@ -149,17 +154,13 @@ def _print_findings(findings: list[Finding], fmt: str) -> None:
 
     if not findings and fmt == "text":
         return
-    text = format_findings(findings, fmt)
+    text = format_findings(findings, fmt, tool_version=__version__)
     stream = sys.stdout if fmt != "text" else sys.stderr
     print(text, end="" if text.endswith("\n") else "\n", file=stream)
 
 
-def _has_errors(findings: Sequence[Finding]) -> bool:
-    return any(f.severity is Severity.ERROR for f in findings)
-
-
 def _generate(args: argparse.Namespace, root: Path, fmt: str) -> int:
-    settings = pipeline.read_settings(root)
+    settings = read_settings(root)
     project = pipeline.load(settings)
     check = getattr(args, "check", False)
     result = pipeline.generate(settings, project, merge=args.merge, write=not check)
@@ -171,34 +172,33 @@ def _generate(args: argparse.Namespace, root: Path, fmt: str) -> int:
             names = ", ".join(change.path for change in result.stale)
             print(f"answersite: stale: {names}; run `answersite generate`", file=sys.stderr)
             return ExitCode.FINDINGS
-        return ExitCode.FINDINGS if _has_errors(result.findings) else ExitCode.OK
+        return exit_code(result.findings)
     for path in result.written:
         print(f"wrote {path}", file=sys.stderr)
-    return ExitCode.FINDINGS if _has_errors(result.findings) else ExitCode.OK
+    return exit_code(result.findings)
 
 
 def _build(args: argparse.Namespace, root: Path, fmt: str) -> int:
     from mkdocs import exceptions
     from mkdocs.commands.build import build
-    from mkdocs.config import load_config
 
     code = _generate(args, root, fmt)
     if code != ExitCode.OK:
         print("answersite: not building: fix the findings above first", file=sys.stderr)
         return code
     _show_mkdocs_log(verbose=args.verbose)
-    options = {"strict": True}
+    overrides: dict[str, Any] = {"strict": True}
     if args.site_dir is not None:
-        options["site_dir"] = str(args.site_dir.resolve())
+        overrides["site_dir"] = str(args.site_dir.resolve())
+    config = load_mkdocs_config(root, **overrides)
     try:
-        config = load_config(config_file=str(root / "mkdocs.yml"), **options)
         build(config)
     except (exceptions.Abort, exceptions.BuildError, exceptions.PluginError) as error:
         print(f"answersite: the build failed: {error}", file=sys.stderr)
         return ExitCode.FINDINGS
     except exceptions.ConfigurationError as error:
         raise ConfigError(f"invalid configuration: {error}", hint="fix mkdocs.yml") from None
-    print(f"built {config['site_dir']}", file=sys.stderr)
+    print(f"built {config.site_dir}", file=sys.stderr)
     return ExitCode.OK
 
 
@@ -218,7 +218,7 @@ def _serve(args: argparse.Namespace, root: Path, fmt: str) -> int:
 def _check(args: argparse.Namespace, root: Path, fmt: str) -> int:
     from generator import check
 
-    settings = pipeline.read_settings(root)
+    settings = read_settings(root)
     project = pipeline.load(settings)
     site = args.site.resolve() if args.site else (settings.site_dir or root / "site")
     if not (site / "index.html").is_file():
@@ -231,37 +231,46 @@ def _check(args: argparse.Namespace, root: Path, fmt: str) -> int:
         origins = {
             url: source.location for source in project.sources.values() for _, url in source.links
         }
-        findings += check.check_online(
-            check.LinkPolicy(provided=pipeline.provided_urls(project)),
+        urls = {url for urls in pipeline.provided_urls(project).values() for url in urls}
+        options = check.OnlineOptions(
             cache_dir=args.cache_dir or root / ".answersite-cache",
             max_age=args.max_age,
             timeout=args.timeout,
-            origins=origins,
         )
+        findings += check.check_online(sorted(urls), options, origins=origins)
     _print_findings(findings, fmt)
-    return ExitCode.FINDINGS if _has_errors(findings) else ExitCode.OK
+    return exit_code(findings)
 
 
 def _import(args: argparse.Namespace, root: Path, fmt: str) -> int:
-    from generator.seed import import_prompt
+    from generator.importer import import_prompt
 
-    written = import_prompt(args.prompt, root, question_id=args.question_id)
+    # A folder with only a references/ folder (no mkdocs.yml yet) is a project in the making.
+    references = _settings_or_default(root).references
+    written = import_prompt(args.prompt, root, question_id=args.question_id, references=references)
     for path in written:
         print(f"wrote {path}", file=sys.stderr)
     return ExitCode.OK
 
 
+def _settings_or_default(root: Path) -> Settings:
+    """The project's settings, or the defaults for a folder that has no `mkdocs.yml` yet."""
+    if (root / "mkdocs.yml").is_file():
+        return read_settings(root)
+    return Settings(root=root)
+
+
 def _show_mkdocs_log(*, verbose: bool) -> None:
     logger = logging.getLogger("mkdocs")
-    if not any(getattr(h, "_answersite", False) for h in logger.handlers):
+    if not any(h.get_name() == "answersite" for h in logger.handlers):
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-        handler._answersite = True  # type: ignore[attr-defined]
+        handler.set_name("answersite")
         logger.addHandler(handler)
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
 
 
-_COMMANDS = {
+_COMMANDS: dict[str, Callable[[argparse.Namespace, Path, str], int]] = {
     "generate": _generate,
     "build": _build,
     "serve": _serve,

@@ -9,13 +9,18 @@ with `path:line:`.
 from __future__ import annotations
 
 import enum
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
 __all__ = [
+    "NODE_BASES",
+    "NODE_KINDS",
     "ROLES",
     "Finding",
     "Location",
+    "PagePlan",
     "Project",
     "Question",
     "Role",
@@ -26,7 +31,17 @@ __all__ = [
     "Workflow",
     "WorkflowEdge",
     "WorkflowNode",
+    "source_anchor",
 ]
+
+
+def source_anchor(key: str) -> str:
+    """The HTML id of a source's entry on a references page, e.g. `ref-kim2022mssnet`.
+
+    The references pages give each entry this id, citations link to it, and the link check
+    looks for it: one function, so the three always agree.
+    """
+    return "ref-" + re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
 
 
 @dataclass(frozen=True, order=True)
@@ -183,7 +198,9 @@ class Task:
 
 
 NodeKind = Literal["input", "model", "step", "output"]
+NODE_KINDS: tuple[NodeKind, ...] = ("input", "model", "step", "output")
 NodeBasis = Literal["provided", "borrowed", "ours"]
+NODE_BASES: tuple[NodeBasis, ...] = ("provided", "borrowed", "ours")
 
 
 @dataclass(frozen=True)
@@ -272,3 +289,20 @@ class Project:
 
     sources: dict[str, Source] = field(default_factory=dict)
     questions: tuple[Question, ...] = ()
+
+
+@dataclass(frozen=True)
+class PagePlan:
+    """What the generator wants one page to contain.
+
+    Attributes:
+        path: The page, relative to the project root, with `/` separators.
+        scaffold: The whole page used when the file does not exist yet; its regions (made
+            with [`render_region`][generator.regions.render_region]) are filled from
+            `regions` like any others.
+        regions: Region name → newly generated Markdown, without markers.
+    """
+
+    path: str
+    scaffold: str
+    regions: Mapping[str, str] = field(default_factory=dict)

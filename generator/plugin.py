@@ -1,20 +1,9 @@
 """The `answersite` MkDocs plugin: citations, staleness warning, link check.
 
-Configured in `mkdocs.yml`:
-
-```yaml
-plugins:
-  - search
-  - answersite:
-      references: references   # the reference set and questions/
-      check_links: true        # check every link of the built site
-      allow: []                # external URLs admitted as named exceptions
-      allow_schemes: []        # e.g. [mailto]
-```
-
-The plugin never writes into `docs/`: the pages are written by `answersite generate`;
-the plugin only reads them, turns `[@key]` into numbered links, adds each question's
-`workflow.json` to the site as a generated file, and checks the built site.
+Its options are [`AnswersiteConfig`][generator.config.AnswersiteConfig]. The plugin never
+writes into `docs/`: the pages are written by `answersite generate`; the plugin only reads
+them, turns `[@key]` into numbered links, adds each question's `workflow.json` to the site as
+a generated file, and checks the built site.
 """
 
 from __future__ import annotations
@@ -24,8 +13,6 @@ import logging
 import posixpath
 from typing import Any
 
-from mkdocs.config import base
-from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -36,28 +23,16 @@ from mkdocs.structure.pages import Page
 from generator import pipeline
 from generator.analyse import check_citations, question_of, workflow_of
 from generator.citations import CitationGroup, replace_citations
+from generator.config import AnswersiteConfig
 from generator.errors import GeneratorError
-from generator.model import Finding, Project, Question, Severity
-from generator.render import anchor
+from generator.model import Finding, Project, Question, Severity, source_anchor
+from generator.settings import Settings, settings_from
 
-__all__ = ["AnswersiteConfig", "AnswersitePlugin", "workflow_data"]
+__all__ = ["AnswersitePlugin", "workflow_data"]
 
 log = logging.getLogger("mkdocs.plugins.answersite")
 
 _PAGE_ORDER = ("index.md", "task.md", "workflow.md", "references.md")
-
-
-class AnswersiteConfig(base.Config):
-    """The plugin's options; the CLI reads the same ones through MkDocs's config loader."""
-
-    references = c.Type(str, default="references")
-    """The folder of the reference set (`*.bib`, `*.yaml`) and of `questions/`."""
-    check_links = c.Type(bool, default=True)
-    """Check every link of the built site at the end of the build."""
-    allow = c.ListOfItems(c.Type(str), default=[])
-    """External URLs admitted although they are not provided sources (each use is reported)."""
-    allow_schemes = c.ListOfItems(c.Choice(("mailto", "tel")), default=[])
-    """URL schemes admitted in links besides http(s)."""
 
 
 def workflow_data(question: Question) -> dict[str, Any]:
@@ -84,17 +59,18 @@ def workflow_data(question: Question) -> dict[str, Any]:
     }
 
 
-class AnswersitePlugin(BasePlugin[AnswersiteConfig]):
+# MkDocs declares `BasePlugin.__init_subclass__` without annotations.
+class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped-call]
     """Turns citations into links, publishes workflows, and checks the built site."""
 
     def __init__(self) -> None:
-        self.settings: pipeline.Settings | None = None
+        self.settings: Settings | None = None
         self.project = Project()
         self.markdown: dict[str, str] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load the reference set and warn when `docs/` is stale."""
-        self.settings = pipeline.settings_from(config, self.config)
+        self.settings = settings_from(config, self.config)
         self.markdown = {}
         try:
             self.project = pipeline.load(self.settings)
@@ -166,7 +142,7 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):
                 target = "bibliography.md"
             href = "" if target == src else posixpath.relpath(target, posixpath.dirname(src) or ".")
             title = self.project.sources[key].title.replace('"', "'")
-            links.append(f'[{number}]({href}#{anchor(key)} "{title}"){{ .citation }}')
+            links.append(f'[{number}]({href}#{source_anchor(key)} "{title}"){{ .citation }}')
         return "\\[" + ", ".join(links) + "\\]"
 
 
@@ -185,7 +161,7 @@ def _describe(error: GeneratorError) -> str:
     return "\n".join(lines)
 
 
-def _check_links(settings: pipeline.Settings, project: Project) -> list[Finding]:
+def _check_links(settings: Settings, project: Project) -> list[Finding]:
     """Run the link check on the built site and log its findings (errors fail strict builds)."""
     findings = pipeline.check_built_site(settings, project)
     for finding in findings:

@@ -16,12 +16,10 @@ from dataclasses import dataclass
 import jinja2
 
 from generator.analyse import Citer, task_of, workflow_of
-from generator.model import Project, Question, Source, SourceUse, Workflow
+from generator.model import PagePlan, Project, Question, Source, SourceUse, Workflow, source_anchor
 from generator.regions import render_region
-from generator.write import PagePlan
 
 __all__ = [
-    "anchor",
     "format_authors",
     "format_citation",
     "mermaid",
@@ -72,11 +70,6 @@ def _page(path: str, page: str, regions: Mapping[str, str], **context: object) -
         **context,
     )
     return PagePlan(path=path, scaffold=scaffold, regions=dict(regions))
-
-
-def anchor(key: str) -> str:
-    """The HTML id of a source's entry on a references page, e.g. `ref-kim2022mssnet`."""
-    return "ref-" + re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
 
 
 def format_authors(authors: tuple[str, ...]) -> str:
@@ -295,10 +288,11 @@ def render_reference_pages(
         )
     entries = []
     for number, source in enumerate(project.sources.values(), start=1):
+        target = f"references.md#{source_anchor(source.key)}"
         uses = [
-            f"[{_md(q.title)}]({q.id}/references.md#{anchor(source.key)}) ({_ROLE_NAMES[use.role]})"
+            f"[{_md(q.title)}]({q.id}/{target}) ({_ROLE_NAMES[provided.role]})"
             for q in project.questions
-            if (use := q.use(source.key))
+            if (provided := q.use(source.key))
         ]
         entries.append(
             _entry(
@@ -320,15 +314,24 @@ def render_reference_pages(
 
 
 def _entry(
-    number: int, source: Source, cited: Mapping[str, list[Citer]], here: str, **extra: object
+    number: int,
+    source: Source,
+    cited: Mapping[str, list[Citer]],
+    here: str,
+    *,
+    use: SourceUse | None = None,
+    role: str = "",
+    provided_with: str = "",
 ) -> _Entry:
     return _Entry(
         number=number,
         source=source,
-        anchor=anchor(source.key),
+        anchor=source_anchor(source.key),
         citation=format_citation(source),
         links=_links(source),
         bibtex=_bibtex_block(source),
         cited_on=_cited_on(cited.get(source.key, []), here),
-        **extra,  # type: ignore[arg-type]
+        use=use,
+        role=role,
+        provided_with=provided_with,
     )

@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from generator.codes import CODES
 from generator.model import Finding, Severity
 
 __all__ = ["FORMATS", "JSON_SCHEMA_VERSION", "exit_code", "format_findings", "summarize"]
@@ -49,14 +50,15 @@ def summarize(findings: Iterable[Finding]) -> dict[str, int]:
 
 
 def format_findings(
-    findings: Sequence[Finding], fmt: str = "text", *, tool_version: str = "0.1.0"
+    findings: Sequence[Finding], fmt: str = "text", *, tool_version: str | None = None
 ) -> str:
     """Render findings in one of [`FORMATS`][generator.report.FORMATS].
 
     Args:
         findings: The findings, in any order; they are sorted here.
         fmt: `text`, `json`, `github` or `sarif`.
-        tool_version: The version written into JSON and SARIF reports.
+        tool_version: The version written into JSON and SARIF reports; by default the
+            installed package's.
 
     Returns:
         The report, ending with one newline (empty for `github` with no findings).
@@ -67,7 +69,14 @@ def format_findings(
     formatter = _FORMATTERS.get(fmt)
     if formatter is None:
         raise ValueError(f"Expected one of {list(FORMATS)}, got {fmt!r}")
-    return formatter(sorted(findings, key=_sort_key), tool_version)
+    version = tool_version if tool_version is not None else _package_version()
+    return formatter(sorted(findings, key=_sort_key), version)
+
+
+def _package_version() -> str:
+    from generator import __version__
+
+    return __version__
 
 
 def _sort_key(finding: Finding) -> tuple[str, int, int, str, str]:
@@ -188,7 +197,7 @@ def _format_sarif(findings: Sequence[Finding], version: str) -> str:
         {
             "id": code,
             "name": code,
-            "shortDescription": {"text": code},
+            "shortDescription": {"text": CODES[code].description if code in CODES else code},
             "defaultConfiguration": {"level": _SARIF_LEVEL[severities[code]]},
         }
         for code in codes

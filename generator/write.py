@@ -15,18 +15,16 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
-import secrets
-import stat
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from merge3 import Merge3
 
 from generator.errors import GeneratorError, RegionError
-from generator.model import Finding, Location, Severity
+from generator.files import write_atomic
+from generator.model import Finding, Location, PagePlan, Severity
 from generator.regions import (
     Region,
     checksum,
@@ -36,7 +34,7 @@ from generator.regions import (
     parse,
 )
 
-__all__ = ["STATE_PATH", "Change", "PagePlan", "apply_changes", "diff_changes", "plan_pages"]
+__all__ = ["STATE_PATH", "Change", "apply_changes", "diff_changes", "plan_pages"]
 
 STATE_PATH = ".answersite/regions.json"
 """Where the last generated body of each region is recorded, relative to the project root."""
@@ -97,22 +95,6 @@ _FINDINGS: dict[str, tuple[str, Severity, str, str | None]] = {
         "'<!-- answersite:end {name} -->' where it belongs",
     ),
 }
-
-
-@dataclass(frozen=True)
-class PagePlan:
-    """What the generator wants one page to contain.
-
-    Attributes:
-        path: The page, relative to the project root, with `/` separators.
-        scaffold: The whole page used when the file does not exist yet; its regions
-            (made with `render_region`) are filled from `regions` like any others.
-        regions: Region name → newly generated Markdown, without markers.
-    """
-
-    path: str
-    scaffold: str
-    regions: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -215,7 +197,7 @@ def apply_changes(root: Path, changes: Sequence[Change]) -> list[str]:
                 hint="run `answersite generate` again",
             )
     for change in todo:
-        _write_atomic(root / change.path, change.new)
+        write_atomic(root / change.path, change.new)
     return [change.path for change in todo]
 
 
@@ -379,22 +361,3 @@ def _read(root: Path, path: str) -> str | None:
             Location(path),
             hint="save it as UTF-8",
         ) from None
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same directory and `os.replace`, keeping the mode."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # A dot name: MkDocs ignores dotfiles, so `mkdocs serve` never sees a half-written page.
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(temp, stat.S_IMODE(path.stat().st_mode))
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise

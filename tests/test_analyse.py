@@ -72,7 +72,9 @@ PROJECT = Project(
         pytest.param("# Heading { #anchor }\n", "a.md", "Heading", id="h1-attributes"),
         pytest.param("# Closed heading ##\n", "a.md", "Closed heading", id="h1-closing-hashes"),
         pytest.param("## Only a sub heading\n", "q1/task-list.md", "Task list", id="file-name"),
-        pytest.param("#Not a heading\n", "q1/my_notes.md", "My notes", id="no-space"),
+        # Python-Markdown (unlike CommonMark) needs no space after the `#`.
+        pytest.param("#No space\n", "q1/my_notes.md", "No space", id="no-space"),
+        pytest.param("```\n# In code\n```\n", "q1/my_notes.md", "My notes", id="in-code"),
         pytest.param("", "index.md", "Index", id="empty"),
     ],
 )

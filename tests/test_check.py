@@ -6,21 +6,19 @@ The fixture site under `tests/fixtures/check/` has one page per case, hand-writt
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from generator import check_parallel
 from generator.check import CODES, LinkPolicy, check_site
-from generator.check_extract import extract_page, parse_meta_refresh, parse_srcset
-from generator.check_parallel import CheckWorkerError, Extracted, extract_pages
-from generator.check_source import iter_markdown_links, markdown_sources, md_to_site_files
-from generator.check_urls import InternalTarget, normalize_url, resolve_internal
+from generator.check.locate import iter_markdown_links, markdown_sources, md_to_site_files
+from generator.check.pages import extract_page, parse_meta_refresh, parse_srcset
+from generator.check.urls import InternalTarget, normalize_url, resolve_internal
 from generator.model import Finding, Severity
 from generator.report import exit_code
+from generator.settings import read_settings
 
 FIXTURE = Path(__file__).parent / "fixtures" / "check"
 PAPER = "https://arxiv.org/abs/2104.00001"
@@ -417,55 +415,7 @@ def test_markdown_links_skip_code() -> None:
 def test_source_keys_of_the_default_project() -> None:
     from generator import pipeline
 
-    project = pipeline.load(pipeline.read_settings(Path(__file__).resolve().parent.parent))
+    project = pipeline.load(read_settings(Path(__file__).resolve().parent.parent))
     keys = pipeline.source_keys(project)
     assert keys["https://cg.postech.ac.kr/Research/MSSNet/MSSNet.pdf"] == {"kim2022mssnet"}
     assert set(keys) == set().union(*pipeline.provided_urls(project).values())
-
-
-# -- parallel extraction ------------------------------------------------------------
-
-
-def _fixture_pages() -> list[str]:
-    site = FIXTURE / "site"
-    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
-
-
-def _crash(root: str, paths: tuple[str, ...]) -> list[Extracted]:
-    os._exit(3)  # a worker killed mid-task, e.g. by the out-of-memory killer
-
-
-def test_parallel_findings_are_identical_to_sequential(
-    findings: list[Finding], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(check_parallel, "CHUNK_BYTES", 2_000)  # many chunks, most to workers
-    source_keys = {PAPER: frozenset({"kim2022"})}
-    policy = replace(POLICY, source_keys=source_keys)
-    assert run(jobs=2, parallel_min_bytes=0) == findings == run(jobs=1)
-    assert run(policy, jobs=2, parallel_min_bytes=0) == run(policy, jobs=1)
-
-
-def test_parallel_pages_come_in_order_in_many_chunks() -> None:
-    root, paths = str(FIXTURE / "site"), _fixture_pages()
-    sequential = list(extract_pages(root, paths, jobs=1))
-    parallel = list(extract_pages(root, paths, jobs=2, min_bytes=0, chunk_bytes=1))
-    assert len(paths) > 4
-    assert parallel == sequential
-
-
-def test_small_sites_start_no_worker() -> None:
-    root, paths = str(FIXTURE / "site"), _fixture_pages()
-    pages = extract_pages(root, paths, jobs=2, worker=_crash)  # default threshold
-    assert [page.path for page in pages] == paths
-
-
-def test_a_dead_worker_is_a_clear_error() -> None:
-    root, paths = str(FIXTURE / "site"), _fixture_pages()
-    with pytest.raises(CheckWorkerError, match="worker process of the link check died"):
-        list(extract_pages(root, paths, jobs=2, min_bytes=0, chunk_bytes=1, worker=_crash))
-
-
-def test_a_worker_error_is_raised_as_is() -> None:
-    root = str(FIXTURE / "site")
-    with pytest.raises(IsADirectoryError):  # a directory named like a page
-        list(extract_pages(root, ["index.html", "q1"], jobs=2, min_bytes=0, chunk_bytes=1))

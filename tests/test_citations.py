@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from generator.citations import CitationGroup, find_citations, replace_citations, suggest
+from generator.citations import CitationGroup, find_citations, replace_citations
 from generator.model import Location
+from generator.suggest import suggest
 
 PAGE = "docs/q1/index.md"
 

@@ -110,9 +110,11 @@ def test_check_online_asks_only_about_the_provided_sources(
 
     seen: dict[str, object] = {}
 
-    def fake_online(policy: check.LinkPolicy, **options: object) -> list[Finding]:
-        seen["urls"] = sorted(url for urls in policy.provided.values() for url in urls)
-        seen["origins"] = options["origins"]
+    def fake_online(
+        urls: list[str], options: check.OnlineOptions, *, origins: object
+    ) -> list[Finding]:
+        seen["urls"] = sorted(urls)
+        seen["origins"] = origins
         return [Finding("source-broken", Severity.ERROR, "answered 404", Location("x.bib", 3))]
 
     monkeypatch.setattr(check, "check_online", fake_online)

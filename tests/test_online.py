@@ -1,4 +1,4 @@
-"""Tests for generator.online against a local HTTP server on 127.0.0.1 only.
+"""Tests for generator.check.online against a local HTTP server on 127.0.0.1 only.
 
 A guard fixture makes any name lookup other than 127.0.0.1 fail the test, so a redirect to
 an outside host that were followed would be caught, not sent.
@@ -16,9 +16,14 @@ from typing import Any, ClassVar
 
 import pytest
 
-from generator.check import LinkPolicy
+from generator.check.online import (
+    CACHE_FILE,
+    ONLINE_CODES,
+    OnlineOptions,
+    check_online,
+    check_sources,
+)
 from generator.model import Location, Severity
-from generator.online import CACHE_FILE, ONLINE_CODES, check_online, check_sources
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -120,7 +125,7 @@ def sources(base: str, *paths: str, **kwargs: Any) -> dict[str, Any]:
         "sleep": waits.append,
     }
     options.update(kwargs)
-    statuses = check_sources([base + p for p in paths], **options)
+    statuses = check_sources([base + p for p in paths], OnlineOptions(**options))
     return {"statuses": {s.url.removeprefix(base): s for s in statuses}, "waits": waits}
 
 
@@ -213,18 +218,10 @@ def test_damaged_cache_is_ignored(server: str, tmp_path: Path) -> None:
 
 
 def test_check_online_findings(server: str) -> None:
-    policy = LinkPolicy(
-        {"q1": frozenset({server + "/ok", server + "/outside"}), "q2": frozenset({"mailto:x@y"})}
-    )
+    urls = [server + "/ok", server + "/outside", "mailto:x@y"]
     origin = Location("references/sources.bib", 12)
-    findings = check_online(
-        policy,
-        cache_dir=None,
-        timeout=2.0,
-        retries=0,
-        use_env_proxy=False,
-        origins={server + "/outside": origin},
-    )
+    options = OnlineOptions(cache_dir=None, timeout=2.0, retries=0, use_env_proxy=False)
+    findings = check_online(urls, options, origins={server + "/outside": origin})
     (finding,) = findings
     assert finding.code == "source-redirect-outside"
     assert finding.severity is Severity.ERROR is ONLINE_CODES[finding.code][0]

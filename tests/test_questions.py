@@ -6,6 +6,7 @@ import textwrap
 
 import pytest
 
+from generator.load.questions import read_question
 from generator.model import (
     Finding,
     Location,
@@ -18,7 +19,6 @@ from generator.model import (
     WorkflowEdge,
     WorkflowNode,
 )
-from generator.questions import read_question
 
 PATH = "references/questions/q1.yaml"
 SOURCES = {

@@ -9,9 +9,8 @@ import pytest
 
 from generator.analyse import Citer
 from generator.load import load_project
-from generator.model import Location, Source, Workflow, WorkflowEdge, WorkflowNode
+from generator.model import Location, Source, Workflow, WorkflowEdge, WorkflowNode, source_anchor
 from generator.render import (
-    anchor,
     format_authors,
     format_citation,
     mermaid,
@@ -84,7 +83,7 @@ def test_citation_of_an_arxiv_preprint_names_no_link() -> None:
 
 
 def test_anchor_is_a_safe_html_id() -> None:
-    assert anchor("Kim2022:MSSNet") == "ref-kim2022-mssnet"
+    assert source_anchor("Kim2022:MSSNet") == "ref-kim2022-mssnet"
 
 
 def test_mermaid_marks_provided_and_borrowed_nodes_differently() -> None:

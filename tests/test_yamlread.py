@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from generator.load.yamlread import LineDict, LineList, read_yaml
 from generator.model import Finding, Location, Severity
-from generator.yamlread import LineDict, LineList, read_yaml
 
 TEXT = """\
 # a comment

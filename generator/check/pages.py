@@ -1,4 +1,4 @@
-"""Extract stage of the link check: one HTML page -> its ids and its references.
+"""The page reader of the link check: one HTML page -> its ids and its references.
 
 Each page is parsed once with selectolax's lexbor backend (picked by measurement, see
 `benchmarks/README.md`); only the ids and the references are kept, so memory does not grow
@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-__all__ = ["Link", "Page", "extract_page", "parse_meta_refresh", "parse_srcset"]
+__all__ = ["Link", "Page", "extract_page", "parse_meta_refresh", "parse_srcset", "read_page"]
 
 # Every element that references another resource, and the attributes that do.
 _URL_ATTRS: dict[str, tuple[str, ...]] = {
@@ -100,7 +101,7 @@ class Page:
         return anchors + self.others
 
     def link(self, index: int) -> Link:
-        """The reference at `index` of [`links`][generator.check_extract.Page.links]."""
+        """The reference at `index` of [`links`][generator.check.pages.Page.links]."""
         if index < len(self.hrefs):
             return Link(self.hrefs[index], "a", "href", index in self.content)
         return self.others[index - len(self.hrefs)]
@@ -223,3 +224,9 @@ def extract_page(path: str, html: str, *, content: bool = False) -> Page:
             links.extend(_node_links(attrs, tag, mem_id in inside, node))
     cited.discard("")
     return Page(path, frozenset(ids), hrefs, tuple(links), generator, in_content, frozenset(cited))
+
+
+def read_page(site_dir: Path, path: str) -> Page:
+    """Read and extract the page `path` (site-relative) of the site in `site_dir`."""
+    text = (site_dir / path).read_text(encoding="utf-8", errors="replace")
+    return extract_page(path, text)

@@ -1,9 +1,9 @@
-"""Check stage of the link check: classify each reference of a page against the policy.
+"""The classification: hold each reference of a page to the link policy.
 
-[`LinkChecker`][generator.check_links.LinkChecker] is fed one extracted page at a time and
-keeps only the pages' ids, the fragment checks that wait for a page not read yet, and the
-problems found. Problems are raw: [`generator.check`][generator.check] later maps each to the
-Markdown line where the link was written and turns it into a `Finding`.
+[`LinkChecker`][generator.check.classify.LinkChecker] is fed one page at a time and keeps
+only the pages' ids, the fragment checks that wait for a page not read yet, and the
+problems found. Problems are raw: [`generator.check.locate`][generator.check.locate] later
+finds the Markdown line where each link was written and makes it a `Finding`.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from collections.abc import Iterable, Mapping
 from functools import partial
 from urllib.parse import unquote
 
-from generator.check_cited import CitationCheck, listing_pages
-from generator.check_extract import Page
-from generator.check_problem import Context, Problem, ProblemFactory, make_problem, page_url
-from generator.check_urls import (
+from generator.check.cited import CitationCheck, listing_pages
+from generator.check.pages import Page
+from generator.check.problem import Context, Problem, ProblemFactory, make_problem, page_url
+from generator.check.urls import (
     clean_href,
     normalize_url,
     resolve_internal,
@@ -86,7 +86,9 @@ class LinkChecker:
         self.base_path = url_rest(site_url) if site_url else "/"
         # `site_url` as written, when it ends in `/`: a link starting with it (the canonical
         # link of every page) is internal without normalising it.
-        self.site_prefix = site_url if self.site_key and site_url.endswith("/") else None  # type: ignore[union-attr]
+        self.site_prefix = (
+            site_url if site_url is not None and self.site_key and site_url.endswith("/") else None
+        )
         self.ids: dict[str, frozenset[str]] = {}
         # Fragment checks waiting for their target page, run when it is read (so memory
         # does not grow with the site): target -> [(fragment, url, factory)].
@@ -155,17 +157,24 @@ class LinkChecker:
                 good.add(key)
             if up != 0 and source is None:
                 siblings.add(url)
-        if linked:
-            self._check_cited(page, {s: urls.index(u) for s, u in linked.items()}, question)
+        if linked and citations is not None:
+            positions = {s: urls.index(u) for s, u in linked.items()}
+            self._check_cited(citations, page, positions, question)
 
-    def _check_cited(self, page: Page, linked: dict[str, int], question: str | None) -> None:
+    def _check_cited(
+        self,
+        citations: CitationCheck,
+        page: Page,
+        linked: dict[str, int],
+        question: str | None,
+    ) -> None:
         page_dir, theme = _page_dir(page.path), _theme(page.generator)
 
         def problem(index: int, message: str, hint: str, key: str) -> Problem:
             ctx = Context(page.path, page_dir, question, page.link(index), index, theme)
             return make_problem(ctx, "source-linked-uncited", message, hint, key=key)
 
-        self.problems.extend(self.citations.check_page(page, linked, problem))  # type: ignore[union-attr]
+        self.problems.extend(citations.check_page(page, linked, problem))
 
     def finish(self) -> list[Problem]:
         """Run the fragment checks that waited for later pages; return every problem."""

@@ -1,7 +1,7 @@
 """Read YAML with the line of every mapping key, so messages can say `file:line`.
 
 PyYAML's safe loader is used as is; mappings are built as
-[`LineDict`][generator.yamlread.LineDict], which remembers where each key was written.
+[`LineDict`][generator.load.yamlread.LineDict], which remembers where each key was written.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from generator.model import Finding, Location, Severity
 __all__ = ["LineDict", "LineList", "read_yaml"]
 
 
-class LineDict(dict):  # type: ignore[type-arg]
+class LineDict(dict[str, Any]):
     """A mapping that knows its own line and the line of each of its keys (1-based)."""
 
     line: int = 0
@@ -26,7 +26,7 @@ class LineDict(dict):  # type: ignore[type-arg]
         return self.key_lines.get(key, self.line)
 
 
-class LineList(list):  # type: ignore[type-arg]
+class LineList(list[Any]):
     """A sequence that knows the line of each of its items (1-based)."""
 
     line: int = 0

@@ -1,11 +1,13 @@
-"""Map a link found in the built HTML back to where it was written.
+"""Locate each problem where it was written, and turn it into a finding.
 
 A page's Markdown source is found from its site path (`site/a/b/index.html` <- `docs/a/b.md`,
 `docs/a/b/index.md` or `docs/a/b/README.md`; `site/a.html` <- `docs/a.md`). In it, every place
 a link can be written (inline and reference links, autolinks, raw HTML attributes, bare URLs)
-is read with its line and column, skipping fenced code and code spans, and compared with the
-HTML link by its *resolved* target: a relative `.md` link in Markdown becomes a directory URL
-in HTML, so the two are equal only once both are resolved to a site file.
+is read with its line and column, skipping code as [`generator.scanner`][generator.scanner]
+decides it, and compared with the HTML link by its *resolved* target: a relative `.md` link
+in Markdown becomes a directory URL in HTML, so the two are equal only once both are
+resolved to a site file. A link not written in Markdown is looked for in the theme's
+templates, else reported at the built page.
 """
 
 from __future__ import annotations
@@ -13,15 +15,24 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from generator.check_urls import clean_href, normalize_url, scheme_of, split_fragment
+from generator.check.problem import Problem
+from generator.check.urls import clean_href, normalize_url, scheme_of, split_fragment
+from generator.codes import CODES
+from generator.model import Finding, Location
+from generator.scanner import mask_code
 
-__all__ = ["iter_markdown_links", "markdown_sources", "md_to_site_files", "search_templates"]
+__all__ = [
+    "Locator",
+    "find_written",
+    "iter_markdown_links",
+    "markdown_sources",
+    "md_to_site_files",
+    "search_templates",
+]
 
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
 _PATTERNS = [
     re.compile(r"\]\(\s*<([^>\n]*)>"),  # [text](<url>)
     re.compile(r"\]\(\s*((?:[^\s()]|\([^\s()]*\))+)"),  # [text](url "title")
@@ -68,27 +79,15 @@ def md_to_site_files(doc_path: str) -> set[str]:
     return {f"{stem}/index.html", f"{stem}.html"}
 
 
-def _blank_code(lines: list[str]) -> Iterator[tuple[int, str]]:
-    fence: str | None = None
-    for number, line in enumerate(lines, start=1):
-        match = _FENCE.match(line)
-        if fence is not None:
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = None
-            continue
-        if match:
-            fence = match.group(1)
-            continue
-        yield number, _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
-
-
 def iter_markdown_links(text: str) -> Iterator[tuple[int, int, str]]:
     """Yield `(line, column, url)` for each place a link is written, outside code.
 
     Values from raw HTML `srcset` and `style` attributes are yielded whole; callers compare
     by containment for those.
     """
-    for number, line in _blank_code(text.splitlines()):
+    for number, line in enumerate(mask_code(text).splitlines(), start=1):
+        if not line.strip():
+            continue
         seen: set[int] = set()
         for pattern in _PATTERNS:
             for match in pattern.finditer(line):
@@ -154,7 +153,7 @@ def find_written(
     return hits[occurrence] if occurrence < len(hits) else hits[0]
 
 
-def search_templates(dirs: list[Path], root: Path | None, url: str) -> tuple[str, int] | None:
+def search_templates(dirs: Sequence[Path], root: Path | None, url: str) -> tuple[str, int] | None:
     """Find the first template line containing `url` literally, for links from the theme.
 
     Returns:
@@ -177,3 +176,92 @@ def search_templates(dirs: list[Path], root: Path | None, url: str) -> tuple[str
                         shown = template.as_posix()
                     return str(shown), number
     return None
+
+
+class Locator:
+    """Turns problems into findings located where each link was written.
+
+    Args:
+        site_dir: The built site.
+        docs_dir: The Markdown sources, or `None` to locate at the built pages.
+        root: Paths in findings are relative to it when given, else to `site_dir`.
+        templates: Template folders (`theme.custom_dir`) searched for links not written
+            in Markdown.
+    """
+
+    def __init__(
+        self, site_dir: Path, docs_dir: Path | None, root: Path | None, templates: Sequence[Path]
+    ) -> None:
+        self.site_dir = site_dir
+        self.docs_dir = docs_dir
+        self.root = root
+        self.templates = tuple(templates)
+        self._markdown: dict[str, tuple[str, str] | None] = {}
+
+    def finding(self, problem: Problem, pages: int) -> Finding:
+        """Return the finding for `problem`, seen on `pages` pages (theme links repeat)."""
+        severity = CODES[problem.code].severity
+        message = problem.message
+        location = self._in_markdown(problem)
+        if location is None:
+            template = search_templates(self.templates, self.root, problem.link.url)
+            if template is not None:
+                location = Location(*template)
+            else:
+                location = Location(self._rel(self.site_dir / problem.page))
+                if problem.link.in_content:
+                    message += " (in generated content: not written in the page's Markdown)"
+                else:
+                    message += f" (from theme ({problem.theme}))"
+        if pages > 1:
+            message += f" (on {pages} pages)"
+        return Finding(problem.code, severity, message, location, problem.hint)
+
+    def _rel(self, path: Path) -> str:
+        base = self.root if self.root is not None else self.site_dir
+        try:
+            return path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def _source(self, page: str) -> tuple[Path, str, str] | None:
+        """The Markdown file a site page was built from: path, docs-relative name, text."""
+        if self.docs_dir is None:
+            return None
+        if page not in self._markdown:
+            self._markdown[page] = None
+            for candidate in markdown_sources(page):
+                path = self.docs_dir / candidate
+                if path.is_file():
+                    self._markdown[page] = (candidate, path.read_text(encoding="utf-8"))
+                    break
+        found = self._markdown[page]
+        return None if found is None else (self.docs_dir / found[0], found[0], found[1])
+
+    def _in_markdown(self, problem: Problem) -> Location | None:
+        source = self._source(problem.page)
+        if source is None or not problem.link.in_content:
+            return None
+        path, doc_path, text = source
+        wanted = clean_href(problem.link.url)
+        key = problem.key
+
+        def matches(written_key: str | None, written: str) -> bool:
+            if clean_href(written) == wanted or (
+                problem.link.attr in ("srcset", "style", "refresh") and wanted in written
+            ):
+                return True
+            if written_key is None:
+                return False
+            if scheme_of(wanted) in ("http", "https"):
+                return written_key == key or written_key == normalize_url(wanted)
+            if scheme_of(written_key) is not None:
+                return written_key == wanted
+            target, _, fragment = written_key.partition("#")
+            site_file, _, want_fragment = key.partition("#")
+            return fragment == want_fragment and site_file in md_to_site_files(target)
+
+        hit = find_written(text, doc_path, matches, problem.occurrence, problem.link.url)
+        if hit is None:
+            return None
+        return Location(self._rel(path), *hit)

@@ -1,18 +1,16 @@
-"""Import a question from the plain prompt format into `references/`.
+"""Import a question from the plain prompt format into the reference folder.
 
 The prompt is the text a question was first asked in: a preamble, the user's question in
 double quotes, numbered instructions, then `### Recommended AI Models:` and
 `### Related Papers:` sections of `Model:` / `Paper:` / `GitHub:` / `Summary:` blocks.
-[`parse_prompt`][generator.seed.parse_prompt] reads it without I/O;
-[`import_prompt`][generator.seed.import_prompt] writes `references/<id>.yaml` (the sources)
-and `references/questions/<id>.yaml` (the question), never overwriting a file.
+[`parse_prompt`][generator.importer.parse_prompt] reads it without I/O;
+[`import_prompt`][generator.importer.import_prompt] writes `<references>/<id>.yaml` (the
+sources) and `<references>/questions/<id>.yaml` (the question), never overwriting a file.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
 import sys
 import unicodedata
 from dataclasses import dataclass
@@ -22,9 +20,10 @@ from typing import Any, NoReturn
 import yaml
 
 from generator.errors import InputError
+from generator.files import write_atomic
 from generator.load import load_project
+from generator.load.validate import is_http_url
 from generator.model import Location, Role
-from generator.schema import is_http_url
 
 __all__ = ["ANNOTATION", "ParsedPrompt", "PromptSource", "derive_key", "import_prompt"]
 __all__ += ["parse_prompt", "render_files"]
@@ -252,7 +251,12 @@ def derive_key(name: str) -> str:
 
 
 def render_files(
-    parsed: ParsedPrompt, question_id: str, origin: str, taken: frozenset[str] = frozenset()
+    parsed: ParsedPrompt,
+    question_id: str,
+    origin: str,
+    taken: frozenset[str] = frozenset(),
+    *,
+    references: str = "references",
 ) -> dict[str, str]:
     """The two files of an import, as text: path relative to the project → YAML.
 
@@ -261,6 +265,7 @@ def render_files(
         question_id: The question's id (a valid file name stem).
         origin: The prompt's file name, for the files' first comment.
         taken: Keys already in the reference set; new keys get `-2`, `-3`… to stay unique.
+        references: The reference folder, relative to the project.
     """
     used = set(taken)
     entries: list[dict[str, str]] = []
@@ -281,15 +286,15 @@ def render_files(
         question["instructions"] = parsed.instructions
     note = f"# Imported by `answersite import` from {origin}"
     return {
-        f"references/{question_id}.yaml": f"{note}.\n" + _dump({"sources": entries}),
-        f"references/questions/{question_id}.yaml": f"{note}: write each annotation by hand.\n"
+        f"{references}/{question_id}.yaml": f"{note}.\n" + _dump({"sources": entries}),
+        f"{references}/questions/{question_id}.yaml": f"{note}: write each annotation by hand.\n"
         + _dump({**question, "sources": uses}),
     }
 
 
 def _title(question: str, limit: int = 80) -> str:
     """The question's first sentence that asks something, shortened to `limit` characters."""
-    sentences = re.findall(r"[^.?!]+[.?!]*", question)
+    sentences: list[str] = re.findall(r"[^.?!]+[.?!]*", question)
     title = next((s for s in sentences if s.endswith("?")), sentences[0]).strip()
     if len(title) <= limit:
         return title
@@ -317,14 +322,17 @@ def _dump(data: dict[str, Any]) -> str:
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=sys.maxsize)
 
 
-def import_prompt(prompt: Path, root: Path, *, question_id: str | None = None) -> list[str]:
-    """Import a prompt file into the project's `references/` folder.
+def import_prompt(
+    prompt: Path, root: Path, *, question_id: str | None = None, references: str = "references"
+) -> list[str]:
+    """Import a prompt file into the project's reference folder.
 
     Args:
         prompt: The prompt text file.
         root: The project root.
         question_id: The question's id; by default the prompt's file name made valid
             (`000_53d094cc14bda616.txt` → `000-53d094cc14bda616`).
+        references: The reference folder, relative to `root` (the plugin's `references:`).
 
     Returns:
         The written files, relative to `root`, with `/` separators.
@@ -349,26 +357,26 @@ def import_prompt(prompt: Path, root: Path, *, question_id: str | None = None) -
             f"question id `{qid}` must be lower-case letters, digits and `-`",
             hint=f"pass `--id {derived or 'my-question'}`",
         )
-    taken = frozenset(load_project(root)[0].sources)
-    files = render_files(parsed, qid, prompt.name, taken)
+    taken = frozenset(load_project(root, references)[0].sources)
+    files = render_files(parsed, qid, prompt.name, taken, references=references)
     for rel in files:
         if (root / rel).exists():
-            raise InputError(
-                f"`{rel}` already exists; answersite import never overwrites a file",
-                Location(rel),
-                f"pass `--id {qid}-2` to import under another id, or delete `{rel}`",
-            )
-    for rel, content in files.items():
-        _write_new(root / rel, content)
+            raise _exists(rel, qid)
+    written: list[str] = []
+    try:
+        for rel, content in files.items():
+            write_atomic(root / rel, content, overwrite=False)
+            written.append(rel)
+    except FileExistsError:  # created meanwhile: take back what this import wrote
+        for done in written:
+            (root / done).unlink(missing_ok=True)
+        raise _exists(rel, qid) from None
     return list(files)
 
 
-def _write_new(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder, then `os.replace`: never half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        temp.write_bytes(text.encode("utf-8"))
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
+def _exists(rel: str, qid: str) -> InputError:
+    return InputError(
+        f"`{rel}` already exists; answersite import never overwrites a file",
+        Location(rel),
+        f"pass `--id {qid}-2` to import under another id, or delete `{rel}`",
+    )

@@ -1,4 +1,4 @@
-"""Tests for generator.seed: parsing the plain prompt format and importing it into references/."""
+"""Tests for generator.importer: reading the plain prompt format, importing it into references/."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ import pytest
 
 from generator.cli import main
 from generator.errors import InputError
-from generator.load import load_project
-from generator.model import Severity
-from generator.seed import (
+from generator.importer import (
     ANNOTATION,
     ParsedPrompt,
     PromptSource,
@@ -20,6 +18,8 @@ from generator.seed import (
     parse_prompt,
     render_files,
 )
+from generator.load import load_project
+from generator.model import Severity
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "seed"
 SEED = FIXTURES / "000_53d094cc14bda616.txt"

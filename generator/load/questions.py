@@ -25,8 +25,11 @@ import re
 from collections.abc import Collection, Mapping
 from pathlib import PurePosixPath
 
-from generator.citations import suggest
+from generator.load.validate import Validator
+from generator.load.yamlread import LineDict, read_yaml
 from generator.model import (
+    NODE_BASES,
+    NODE_KINDS,
     ROLES,
     Finding,
     Location,
@@ -38,8 +41,7 @@ from generator.model import (
     WorkflowEdge,
     WorkflowNode,
 )
-from generator.schema import Checker
-from generator.yamlread import LineDict, read_yaml
+from generator.suggest import suggest
 
 __all__ = ["QUESTION_FIELDS", "read_question"]
 
@@ -74,7 +76,7 @@ def read_question(
     document, problem = read_yaml(text, path)
     if problem:
         return None, [problem]
-    check = Checker(path)
+    check = Validator(path)
     qid = PurePosixPath(path).stem
     if not _ID.match(qid):
         check.error(
@@ -101,8 +103,8 @@ def read_question(
     listed = _listed(top)
     # A mistyped key is reported once, where it is listed: the nodes that use the key it
     # was meant to be are not reported again.
-    meant = {suggest(key, list(sources)) for key in listed if key not in sources}
-    provided = {use.key for use in uses} | {k for k in listed if k in broken} | (meant - {None})
+    meant = {close for key in listed if key not in sources if (close := suggest(key, sources))}
+    provided = {use.key for use in uses} | {k for k in listed if k in broken} | meant
     workflow = _read_workflow(check, top, provided, sources)
     if check.findings or not title or not asked:
         return None, check.findings
@@ -128,7 +130,7 @@ def _listed(top: LineDict) -> list[str]:
 
 
 def _read_uses(
-    check: Checker, top: LineDict, sources: Mapping[str, Source], broken: Collection[str]
+    check: Validator, top: LineDict, sources: Mapping[str, Source], broken: Collection[str]
 ) -> list[SourceUse]:
     if "sources" not in top:
         check.error(
@@ -175,11 +177,12 @@ def _read_uses(
             )
             continue
         seen[key] = item.line_of("key")
-        uses.append(SourceUse(key, role, annotation or "", Location(check.path, item.line), model))  # type: ignore[arg-type]
+        location = Location(check.path, item.line)
+        uses.append(SourceUse(key, role, annotation or "", location, model))
     return uses
 
 
-def _read_task(check: Checker, top: LineDict) -> Task | None:
+def _read_task(check: Validator, top: LineDict) -> Task | None:
     if "task" not in top:
         return None
     block = check.mapping(top["task"], "`task`", check.at(top, "task"))
@@ -197,7 +200,7 @@ def _read_task(check: Checker, top: LineDict) -> Task | None:
 
 
 def _read_workflow(
-    check: Checker, top: LineDict, provided: set[str], sources: Mapping[str, Source]
+    check: Validator, top: LineDict, provided: set[str], sources: Mapping[str, Source]
 ) -> Workflow | None:
     if "workflow" not in top:
         return None
@@ -237,12 +240,8 @@ def _read_workflow(
             WorkflowNode(
                 id=node_id or "",
                 label=check.text(item, "label", what, required=True) or "",
-                kind=check.choice(
-                    item, "kind", what, ("input", "model", "step", "output"), "model"
-                ),  # type: ignore[arg-type]
-                basis=check.choice(
-                    item, "basis", what, ("provided", "borrowed", "ours"), "provided"
-                ),  # type: ignore[arg-type]
+                kind=check.choice(item, "kind", what, NODE_KINDS, "model"),
+                basis=check.choice(item, "basis", what, NODE_BASES, "provided"),
                 takes=check.text(item, "takes", what) or "",
                 gives=check.text(item, "gives", what) or "",
                 sources=keys,

@@ -11,48 +11,80 @@ from __future__ import annotations
 
 import email.utils
 import json
-import os
-import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urljoin
 
-from generator.check_urls import host_of, normalize_url
-from generator.model import Finding, Location, Severity
+from generator.check.urls import host_of, normalize_url
+from generator.codes import Code, codes_of
+from generator.files import write_atomic
+from generator.model import Finding, Location
 
-if TYPE_CHECKING:
-    from generator.check import LinkPolicy
+__all__ = [
+    "CACHE_FILE",
+    "ONLINE_CODES",
+    "OnlineOptions",
+    "SourceStatus",
+    "check_online",
+    "check_sources",
+]
 
-__all__ = ["ONLINE_CODES", "SourceStatus", "check_online", "check_sources"]
-
-ONLINE_CODES: dict[str, tuple[Severity, str]] = {
-    "source-broken": (Severity.ERROR, "A provided source answers with an HTTP error status."),
-    "source-unreachable": (
-        Severity.ERROR,
-        "A provided source does not answer (connection error or timeout) after the retries.",
-    ),
-    "source-rate-limited": (
-        Severity.WARNING,
-        "A provided source still answers 429 Too Many Requests after the retries.",
-    ),
-    "source-redirect-outside": (
-        Severity.ERROR,
-        "A provided source redirects to a host that is not a provided source (not followed).",
-    ),
-    "source-redirect-loop": (Severity.ERROR, "A provided source redirects in a loop or too often."),
-}
+ONLINE_CODES: dict[str, Code] = codes_of("online")
 """Every finding code of the online check, with its severity and meaning."""
 
 CACHE_FILE = "online-cache.json"
+"""The cache's file name in the cache folder."""
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _RETRY = frozenset({429, 502, 503, 504})
+
+
+def _version() -> str:
+    from generator import __version__
+
+    return __version__
+
+
+@dataclass(frozen=True)
+class OnlineOptions:
+    """How the online check asks the provided sources.
+
+    Attributes:
+        cache_dir: Where `online-cache.json` is kept, or `None` for no cache.
+        max_age: Seconds a cached success stays valid; `0` checks everything again.
+        timeout: Seconds per request.
+        retries: Further attempts after a timeout, a connection error, 429 or 502-504.
+        per_host: At most this many requests in flight to one host.
+        workers: Threads in the pool.
+        backoff: The first retry waits this long, doubling each time, unless the server
+            sent `Retry-After`.
+        max_retry_after: The longest wait honoured.
+        max_redirects: Redirects followed within the sources' hosts.
+        use_env_proxy: Use the `http(s)_proxy` environment variables.
+        user_agent: The `User-Agent` header.
+        sleep: Waits between retries (tests pass a recorder).
+        now: The clock, for the cache and `Retry-After` dates.
+    """
+
+    cache_dir: Path | None = None
+    max_age: float = 86400.0
+    timeout: float = 10.0
+    retries: int = 2
+    per_host: int = 2
+    workers: int = 8
+    backoff: float = 1.0
+    max_retry_after: float = 60.0
+    max_redirects: int = 5
+    use_env_proxy: bool = True
+    user_agent: str = field(default_factory=lambda: f"answersite-linkcheck/{_version()}")
+    sleep: Callable[[float], None] = time.sleep
+    now: Callable[[], float] = time.time
 
 
 @dataclass(frozen=True)
@@ -95,30 +127,35 @@ def _retry_after(value: str | None, now: float) -> float | None:
     return max(0.0, when.timestamp() - now)
 
 
+def _lower(items: Iterable[tuple[str, str]]) -> dict[str, str]:
+    return {name.lower(): value for name, value in items}
+
+
 class _Client:
-    def __init__(self, hosts: set[str], settings: dict[str, Any]) -> None:
+    def __init__(self, hosts: set[str], options: OnlineOptions) -> None:
         self.hosts = hosts
-        self.s = settings
-        handlers: list[Any] = [_NoRedirect()]
-        if not settings["use_env_proxy"]:
+        self.s = options
+        handlers: list[urllib.request.BaseHandler] = [_NoRedirect()]
+        if not options.use_env_proxy:
             handlers.append(urllib.request.ProxyHandler({}))
         self.opener = urllib.request.build_opener(*handlers)
-        self.limits = {h: threading.BoundedSemaphore(settings["per_host"]) for h in hosts}
+        self.limits = {h: threading.BoundedSemaphore(options.per_host) for h in hosts}
 
-    def _request(self, url: str, method: str) -> tuple[int, Mapping[str, str]]:
+    def _request(self, url: str, method: str) -> tuple[int, dict[str, str]]:
+        """Ask once; the status and the headers (names lower-cased)."""
         request = urllib.request.Request(
-            url, method=method, headers={"User-Agent": self.s["user_agent"]}
+            url, method=method, headers={"User-Agent": self.s.user_agent}
         )
         with self.limits[host_of(url) or ""]:
             try:
-                with self.opener.open(request, timeout=self.s["timeout"]) as response:
-                    return response.status, response.headers
+                with self.opener.open(request, timeout=self.s.timeout) as response:
+                    return response.status, _lower(response.headers.items())
             except urllib.error.HTTPError as error:
                 error.close()
-                return error.code, error.headers
+                return error.code, _lower(error.headers.items())
 
     def _attempts(self, url: str) -> tuple[int | None, Mapping[str, str], str]:
-        retries, sleep = self.s["retries"], self.s["sleep"]
+        retries, sleep = self.s.retries, self.s.sleep
         status: int | None = None
         headers: Mapping[str, str] = {}
         detail = ""
@@ -134,20 +171,20 @@ class _Client:
                 detail = f"no answer ({reason})"
             if attempt == retries or (status is not None and status not in _RETRY):
                 break
-            wait = _retry_after(headers.get("Retry-After"), self.s["now"]())
+            wait = _retry_after(headers.get("retry-after"), self.s.now())
             if wait is None:
-                wait = self.s["backoff"] * 2**attempt
-            sleep(min(wait, self.s["max_retry_after"]))
+                wait = self.s.backoff * 2**attempt
+            sleep(min(wait, self.s.max_retry_after))
         return status, headers, detail
 
     def check(self, url: str) -> SourceStatus:
         current, seen = url, {normalize_url(url)}
-        for _hop in range(self.s["max_redirects"] + 1):
+        for _hop in range(self.s.max_redirects + 1):
             status, headers, detail = self._attempts(current)
             if status is None:
                 return SourceStatus(url, None, current, "source-unreachable", detail)
-            if status in _REDIRECTS and headers.get("Location"):
-                target = urljoin(current, headers["Location"])
+            if status in _REDIRECTS and headers.get("location"):
+                target = urljoin(current, headers["location"])
                 if host_of(target) not in self.hosts:
                     return SourceStatus(
                         url, status, current, "source-redirect-outside",
@@ -166,7 +203,7 @@ class _Client:
             if status >= 400:
                 return SourceStatus(url, status, current, "source-broken", f"answered {status}")
             return SourceStatus(url, status, current)
-        detail = f"more than {self.s['max_redirects']} redirects"
+        detail = f"more than {self.s.max_redirects} redirects"
         return SourceStatus(url, None, current, "source-redirect-loop", detail)
 
 
@@ -181,59 +218,28 @@ def _load_cache(path: Path | None) -> dict[str, Any]:
 
 
 def _save_cache(path: Path, entries: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps({"version": 1, "entries": entries}, indent=1, sort_keys=True) + "\n"
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".online-", suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.replace(temp, path)
+    write_atomic(path, text)
 
 
-def check_sources(
-    urls: list[str],
-    *,
-    cache_dir: Path | None = None,
-    max_age: float = 86400.0,
-    timeout: float = 10.0,
-    retries: int = 2,
-    per_host: int = 2,
-    workers: int = 8,
-    backoff: float = 1.0,
-    max_retry_after: float = 60.0,
-    max_redirects: int = 5,
-    use_env_proxy: bool = True,
-    user_agent: str = "answersite-linkcheck/0.1",
-    sleep: Callable[[float], None] = time.sleep,
-    now: Callable[[], float] = time.time,
-) -> list[SourceStatus]:
+def check_sources(urls: list[str], options: OnlineOptions | None = None) -> list[SourceStatus]:
     """Request each `http(s)` URL once (per normalised form) and report how it answered.
 
     Args:
         urls: The provided sources; other schemes are skipped.
-        cache_dir: Where `online-cache.json` is kept, or `None` for no cache.
-        max_age: Seconds a cached success stays valid; `0` checks everything again.
-        timeout: Seconds per request.
-        retries: Further attempts after a timeout, a connection error, 429 or 502-504.
-        per_host: At most this many requests in flight to one host.
-        workers: Threads in the pool.
-        backoff: The first retry waits this long, doubling each time, unless the
-            server sent `Retry-After`.
-        max_retry_after: The longest wait honoured.
-        max_redirects: Redirects followed within the sources' hosts.
-        use_env_proxy: Use the `http(s)_proxy` environment variables.
-        user_agent: The `User-Agent` header.
-        sleep: Waits between retries (tests pass a recorder).
-        now: The clock, for the cache and `Retry-After` dates.
+        options: How to ask; the defaults of [`OnlineOptions`][generator.check.online.OnlineOptions]
+            when `None`.
 
     Returns:
         One status per distinct source, sorted by URL.
     """
+    options = options or OnlineOptions()
+    cache_dir, max_age, now = options.cache_dir, options.max_age, options.now
     distinct: dict[str, str] = {}
     for url in sorted(urls):
         key = normalize_url(url)
         if key is not None:
             distinct.setdefault(key, url)
-    settings = dict(locals())
     cache_path = cache_dir / CACHE_FILE if cache_dir is not None else None
     cache = _load_cache(cache_path)
     started = now()
@@ -247,8 +253,8 @@ def check_sources(
             )
         else:
             todo.append((key, url))
-    client = _Client({host_of(u) or "" for u in distinct.values()}, settings)
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+    client = _Client({host_of(u) or "" for u in distinct.values()}, options)
+    with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
         for (key, _url), status in zip(
             todo, pool.map(client.check, [u for _, u in todo]), strict=True
         ):
@@ -264,46 +270,28 @@ def check_sources(
 
 
 def check_online(
-    policy: LinkPolicy,
+    urls: Iterable[str],
+    options: OnlineOptions | None = None,
     *,
-    cache_dir: Path | None,
-    max_age: float = 86400.0,
-    timeout: float = 10.0,
-    retries: int = 2,
-    per_host: int = 2,
     origins: Mapping[str, Location] | None = None,
-    **options: Any,
 ) -> list[Finding]:
-    """Check that each provided source of the policy answers; contact no other host.
+    """Check that each provided source answers; contact no other host.
 
     Args:
-        policy: The link policy; every question's provided sources are checked.
-        cache_dir: Where the cache is kept, or `None` for no cache.
-        max_age: Seconds a cached success stays valid.
-        timeout: Seconds per request.
-        retries: Further attempts after a transient failure.
-        per_host: Requests in flight per host.
+        urls: The provided sources' URLs: the only ones contacted, and the only hosts a
+            redirect may go to.
+        options: How to ask (timeouts, retries, cache).
         origins: Source URL -> where it is declared (e.g. the BibTeX entry), for locations.
-        **options: Passed on to [`check_sources`][generator.online.check_sources].
 
     Returns:
         One finding per source that failed, sorted by URL.
     """
-    urls = sorted({url for urls in policy.provided.values() for url in urls})
-    statuses = check_sources(
-        urls,
-        cache_dir=cache_dir,
-        max_age=max_age,
-        timeout=timeout,
-        retries=retries,
-        per_host=per_host,
-        **options,
-    )
+    statuses = check_sources(sorted(set(urls)), options)
     findings = []
     for status in statuses:
         if status.code is None:
             continue
-        severity = ONLINE_CODES[status.code][0]
+        severity = ONLINE_CODES[status.code].severity
         message = f"provided source '{status.url}' {status.detail}"
         hint = {
             "source-redirect-outside": "replace the source's URL by where it now lives, if "

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-from generator.check_extract import Page
-from generator.check_problem import Problem
-from generator.check_source import md_to_site_files
-from generator.check_urls import clean_href, normalize_url, scheme_of
-from generator.render import anchor
+from generator.check.locate import md_to_site_files
+from generator.check.pages import Page
+from generator.check.problem import Problem
+from generator.check.urls import clean_href, normalize_url, scheme_of
+from generator.model import source_anchor
 
 __all__ = ["CitationCheck", "listing_pages"]
 
@@ -41,7 +41,7 @@ class CitationCheck:
         source_keys: A provided source's URL, as written -> the keys of the sources that
             list it (two sources may share a code repository).
         exempt: Site files that list sources (see
-            [`listing_pages`][generator.check_cited.listing_pages]).
+            [`listing_pages`][generator.check.cited.listing_pages]).
     """
 
     def __init__(self, source_keys: Mapping[str, Iterable[str]], exempt: set[str]) -> None:
@@ -49,7 +49,7 @@ class CitationCheck:
         self.anchors: dict[str, dict[str, str]] = {}
         for url, keys in source_keys.items():
             slot = self.anchors.setdefault(normalize_url(url) or url, {})
-            slot.update((anchor(key), key) for key in keys)
+            slot.update((source_anchor(key), key) for key in keys)
         self.exempt = exempt
         self._sources: dict[str, str | None] = {}
 

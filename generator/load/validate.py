@@ -1,6 +1,6 @@
 """Small validators for YAML input: each returns a value or records a finding.
 
-A [`Checker`][generator.schema.Checker] walks one file's mappings, collects every
+A [`Validator`][generator.load.validate.Validator] walks one file's mappings, collects every
 problem with its `file:line` and a concrete fix, and never raises: the loader reports
 all problems of a file at once.
 """
@@ -8,14 +8,16 @@ all problems of a file at once.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from generator.citations import suggest
+from generator.load.yamlread import LineDict, LineList
 from generator.model import Finding, Location, Severity
-from generator.yamlread import LineDict, LineList
+from generator.suggest import suggest
 
-__all__ = ["Checker", "describe", "is_http_url"]
+__all__ = ["Validator", "describe", "is_http_url"]
+
+_Choice = TypeVar("_Choice", bound=str)
 
 
 def describe(value: Any) -> str:
@@ -45,7 +47,7 @@ def is_http_url(value: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in value
 
 
-class Checker:
+class Validator:
     """Collects findings for one input file.
 
     Args:
@@ -152,21 +154,22 @@ class Checker:
         return ()
 
     def choice(
-        self, mapping: LineDict, key: str, what: str, choices: tuple[str, ...], default: str
-    ) -> str:
+        self, mapping: LineDict, key: str, what: str, choices: tuple[_Choice, ...], default: _Choice
+    ) -> _Choice:
         """Return the value at `key` if it is one of `choices`, else record a finding."""
         value = self.text(mapping, key, what)
         if value is None:
             return default
-        if value not in choices:
-            self.error(
-                "yaml-bad-value",
-                f"`{key}` in {what} must be one of {', '.join(choices)}; found `{value}`",
-                self.at(mapping, key),
-                f"did you mean `{suggest(value, choices) or choices[0]}`?",
-            )
-            return default
-        return value
+        for choice in choices:
+            if value == choice:
+                return choice
+        self.error(
+            "yaml-bad-value",
+            f"`{key}` in {what} must be one of {', '.join(choices)}; found `{value}`",
+            self.at(mapping, key),
+            f"did you mean `{suggest(value, choices) or choices[0]}`?",
+        )
+        return default
 
     def url(self, mapping: LineDict, key: str, what: str) -> str | None:
         """Return the http(s) URL at `key`, or record `ref-bad-url`."""

@@ -1,8 +1,11 @@
-"""What the check stage reports before locating: one [`Problem`][generator.check_problem.Problem]
-per bad reference, and the small context a problem is made from.
+"""What the classification reports before locating: one
+[`Problem`][generator.check.problem.Problem] per bad reference, and the small context a
+problem is made from.
 
-Kept apart from [`generator.check_links`][generator.check_links] so that the classifying
-logic reads on its own; [`generator.check`][generator.check] turns problems into findings.
+Kept apart from [`generator.check.classify`][generator.check.classify] so that the
+cited-but-not-linked rule ([`generator.check.cited`][generator.check.cited]) makes problems
+without importing the classifier; [`generator.check.locate`][generator.check.locate] turns
+problems into findings.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from generator.check_extract import Link
+from generator.check.pages import Link
 
 __all__ = ["Context", "Problem", "ProblemFactory", "make_problem", "page_url"]
 
@@ -57,7 +60,7 @@ class Context:
 
 
 class ProblemFactory(Protocol):
-    """[`make_problem`][generator.check_problem.make_problem] with its context bound."""
+    """[`make_problem`][generator.check.problem.make_problem] with its context bound."""
 
     def __call__(
         self, code: str, message: str, hint: str | None = None, *, key: str = ...

@@ -1,0 +1,33 @@
+"""The link check of a built site: one public surface for the rest of answersite.
+
+Every page of a built site is read once, every reference in it is classified against the
+[`LinkPolicy`][generator.check.site.LinkPolicy] (only the question's provided sources may
+be linked from outside the site), and each problem is located at the Markdown `file:line`
+where it was written. The modules, each one step:
+
+| module | step |
+|---|---|
+| [`pages`][generator.check.pages] | read a page: its ids and its references |
+| [`urls`][generator.check.urls] | the URL rules: clean, normalise, resolve |
+| [`classify`][generator.check.classify] | hold each reference to the policy |
+| [`cited`][generator.check.cited] | a page that links a provided source also cites it |
+| [`problem`][generator.check.problem] | what the classification reports |
+| [`locate`][generator.check.locate] | where each problem was written; findings |
+| [`site`][generator.check.site] | the whole check of a built site |
+| [`online`][generator.check.online] | does each provided source answer? |
+
+The rest of answersite imports only the names below.
+"""
+
+from generator.check.online import ONLINE_CODES, OnlineOptions, SourceStatus, check_online
+from generator.check.site import CODES, LinkPolicy, check_site
+
+__all__ = [
+    "CODES",
+    "ONLINE_CODES",
+    "LinkPolicy",
+    "OnlineOptions",
+    "SourceStatus",
+    "check_online",
+    "check_site",
+]

@@ -1,0 +1,140 @@
+"""Read `references/*.yaml`: a `sources:` list with the same fields as BibTeX."""
+
+from __future__ import annotations
+
+from bibtexparser.entrypoint import write_string
+from bibtexparser.library import Library
+from bibtexparser.model import Entry, Field
+
+from generator.load.validate import Validator
+from generator.load.yamlread import read_yaml
+from generator.model import Finding, Location, Source
+
+__all__ = ["SOURCE_FIELDS", "read_source_yaml", "read_source_yaml_keys"]
+
+#: The fields answersite reads from a source, in BibTeX and YAML alike.
+SOURCE_FIELDS = (
+    "title",
+    "author",
+    "year",
+    "booktitle",
+    "journal",
+    "pages",
+    "eprint",
+    "url",
+    "code",
+    "abstract",
+    "annotation",
+    "keywords",
+)
+_YAML_FIELDS = ("key", "type", "authors", *[f for f in SOURCE_FIELDS if f != "author"])
+
+
+def read_source_yaml(text: str, path: str) -> tuple[list[Source], list[Finding]]:
+    """Read a YAML reference file: a mapping with a `sources:` list.
+
+    Args:
+        text: The file's text.
+        path: Its path relative to the project root.
+
+    Returns:
+        The sources (in file order) and the findings.
+    """
+    sources, findings, _ = read_source_yaml_keys(text, path)
+    return sources, findings
+
+
+_TEXT_FIELDS = ("year", "booktitle", "journal", "pages", "eprint", "abstract", "annotation")
+
+
+def read_source_yaml_keys(text: str, path: str) -> tuple[list[Source], list[Finding], set[str]]:
+    """[`read_source_yaml`][generator.load.sources.read_source_yaml], plus the keys of the
+    sources that exist but could not be read."""
+    document, problem = read_yaml(text, path)
+    if problem:
+        return [], [problem], set()
+    check = Validator(path)
+    top = check.mapping(
+        document,
+        f"the reference file {path}",
+        Location(path, 1),
+        "start the file with `sources:` and list one `- key: …` item per source under it",
+    )
+    if top is None:
+        return [], check.findings, set()
+    check.fields(top, "a reference file", ("sources",))
+    sources = []
+    broken: set[str] = set()
+    for item in check.items(top.get("sources"), "sources", top, "a reference file"):
+        before = len(check.findings)
+        check.fields(item, "a source", _YAML_FIELDS)
+        key = check.text(item, "key", "a source", required=True)
+        what = f"source `{key}`" if key else "a source"
+        unread = len(check.findings)
+        title = check.text(item, "title", what)
+        if not title and len(check.findings) == unread:
+            # The same code as a BibTeX entry without a title: one problem, one code.
+            check.error(
+                "ref-missing-title",
+                f"{what} has no title",
+                check.at(item, "title" if "title" in item else None),
+                f"add `title: …` to {what}",
+            )
+        urls = {name: check.url(item, name, what) for name in ("url", "code")}
+        entry_type = check.text(item, "type", what) or "misc"
+        fields = {name: check.text(item, name, what) for name in _TEXT_FIELDS}
+        authors = check.texts(item, "authors", what)
+        keywords = check.texts(item, "keywords", what)
+        if not key:
+            continue
+        if not title or len(check.findings) > before:
+            broken.add(key)
+            continue
+        title = " ".join(title.split())
+        sources.append(
+            Source(
+                key=key,
+                title=title,
+                location=Location(path, item.line),
+                entry_type=entry_type,
+                authors=authors,
+                year=fields["year"],
+                venue=fields["booktitle"] or fields["journal"],
+                pages=fields["pages"],
+                eprint=fields["eprint"],
+                url=urls["url"],
+                code=urls["code"],
+                abstract=fields["abstract"],
+                annotation=fields["annotation"],
+                keywords=keywords,
+                bibtex=_to_bibtex(
+                    key,
+                    entry_type,
+                    {**fields, "keywords": ", ".join(keywords) or None},
+                    title,
+                    authors,
+                    urls,
+                ),
+            )
+        )
+    return sources, check.findings, broken
+
+
+def _to_bibtex(
+    key: str,
+    entry_type: str,
+    fields: dict[str, str | None],
+    title: str,
+    authors: tuple[str, ...],
+    urls: dict[str, str | None],
+) -> str:
+    """A BibTeX rendering of a YAML source, written by bibtexparser."""
+    values = {"title": title, "author": " and ".join(authors) or None, **fields, **urls}
+    values.pop("annotation", None)
+    entry = Entry(
+        entry_type,
+        key,
+        [Field(name, value) for name in SOURCE_FIELDS if (value := values.get(name))],
+    )
+    library = Library([entry])
+    return write_string(library).strip() + "\n"

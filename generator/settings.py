@@ -1,0 +1,143 @@
+"""What the stages need to know about a project, read once from its `mkdocs.yml`.
+
+[`Settings`][generator.settings.Settings] is built from a loaded `MkDocsConfig` and the
+plugin's options ([`AnswersiteConfig`][generator.config.AnswersiteConfig]): by the plugin
+in `on_config`, and by the command line through
+[`read_settings`][generator.settings.read_settings], which uses MkDocs's own loader.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+
+from generator.config import AnswersiteConfig
+from generator.errors import ConfigError
+from generator.model import Location
+
+__all__ = ["Settings", "load_mkdocs_config", "read_settings", "settings_from"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the stages need to know about a project.
+
+    Attributes:
+        root: The project root: the folder of `mkdocs.yml`.
+        docs: The docs folder, relative to the root (`docs`).
+        references: The references folder, relative to the root (`references`).
+        site_dir: The folder MkDocs builds into.
+        site_url: The site's public address, if configured.
+        allow: External URLs admitted by the plugin's `allow:` option.
+        allow_schemes: URL schemes admitted by the plugin's `allow_schemes:` option.
+        check_links: Whether the plugin checks the built site's links.
+        template_dirs: The theme's `custom_dir`, if set: the link check looks there for
+            links that were not written in Markdown.
+    """
+
+    root: Path
+    docs: str = "docs"
+    references: str = "references"
+    site_dir: Path | None = None
+    site_url: str | None = None
+    allow: tuple[str, ...] = ()
+    allow_schemes: tuple[str, ...] = ()
+    check_links: bool = True
+    template_dirs: tuple[Path, ...] = ()
+
+
+def settings_from(config: MkDocsConfig, options: AnswersiteConfig | None) -> Settings:
+    """Build settings from a loaded MkDocs config and the plugin's options (if enabled).
+
+    Without the plugin, its defaults apply.
+    """
+    options = options if options is not None else _default_options()
+    root = Path(config.config_file_path).resolve().parent
+    docs = Path(os.path.relpath(Path(config.docs_dir).resolve(), root)).as_posix()
+    custom_dir = config.theme.custom_dir
+    return Settings(
+        root=root,
+        docs=docs,
+        references=options.references,
+        site_dir=Path(config.site_dir),
+        site_url=config.site_url or None,
+        allow=tuple(options.allow),
+        allow_schemes=tuple(options.allow_schemes),
+        check_links=options.check_links,
+        template_dirs=(Path(custom_dir),) if custom_dir else (),
+    )
+
+
+def _default_options() -> AnswersiteConfig:
+    options = AnswersiteConfig()
+    options.load_dict({})
+    options.validate()  # fills in the defaults, which are valid
+    return options
+
+
+class _Collect(logging.Handler):
+    """Keeps MkDocs's config errors, to put them in one message of ours."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def load_mkdocs_config(
+    root: Path, config_file: str = "mkdocs.yml", **overrides: Any
+) -> MkDocsConfig:
+    """Load `mkdocs.yml` with MkDocs's own loader; its complaints become one `ConfigError`.
+
+    Args:
+        root: The project root.
+        config_file: The config file, relative to `root`.
+        **overrides: Config values that replace the file's (`strict`, `site_dir`).
+
+    Raises:
+        ConfigError: The file is missing or invalid.
+    """
+    from mkdocs import exceptions
+    from mkdocs.config import load_config
+
+    path = root / config_file
+    if not path.is_file():
+        raise ConfigError(
+            f"no {config_file} in {root}",
+            hint="run answersite in the project folder, or pass --project DIR",
+        )
+    collected = _Collect()
+    logger = logging.getLogger("mkdocs.config")
+    logger.addHandler(collected)
+    logger.propagate, propagate = False, logger.propagate
+    try:
+        return load_config(config_file=str(path), **overrides)
+    except (exceptions.ConfigurationError, exceptions.Abort) as error:
+        detail = "; ".join(collected.messages) or str(error)
+        raise ConfigError(
+            f"invalid configuration: {detail}",
+            hint=f"fix this value in {config_file}",
+            location=Location(config_file),
+        ) from None
+    finally:
+        logger.removeHandler(collected)
+        logger.propagate = propagate
+
+
+def read_settings(root: Path, config_file: str = "mkdocs.yml") -> Settings:
+    """Read a project's settings through MkDocs's own config loader (one schema, not two).
+
+    Raises:
+        ConfigError: `mkdocs.yml` is missing or invalid.
+    """
+    config = load_mkdocs_config(root, config_file)
+    plugin = config.plugins.get("answersite")
+    options = plugin.config if plugin is not None else None
+    return settings_from(config, options if isinstance(options, AnswersiteConfig) else None)
