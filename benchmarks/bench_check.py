@@ -41,51 +41,20 @@ QUESTIONS = 10
 BINDIR = Path(sys.executable).parent
 
 CHECK = """
-import os, resource, sys, threading, time
-from multiprocessing import forkserver
+import resource, sys, time
 from pathlib import Path
 from generator.check import LinkPolicy, check_site
 root = Path(sys.argv[1])
-jobs = int(sys.argv[2]) or None
 provided = {f"q{q}": frozenset(f"https://arxiv.org/abs/2104.{i:05d}" for i in range(q, %d, %d))
             for q in range(%d)}
 keys = {url: frozenset({"p" + url[-5:]}) for urls in provided.values() for url in urls}
 policy = LinkPolicy(provided, site_url="https://bench.example/", source_keys=keys)
 assert any((root / "site").rglob("*.html")), "no built site in " + str(root)
-TICK = os.sysconf("SC_CLK_TCK")
-
-def server():  # the fork server: its children are the workers, reaped by it
-    return getattr(forkserver._forkserver, "_forkserver_pid", None)
-
-def cpu():  # this process, its reaped children, the fork server and the workers it reaped
-    usage = [resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
-    total = sum(u.ru_utime + u.ru_stime for u in usage)
-    if server():
-        total += sum(map(int, Path(f"/proc/{server()}/stat").read_text().split()[13:17])) / TICK
-    return total
-
-workers_rss, done = [0], threading.Event()
-
-def sample():  # peak RSS (VmHWM) of the fork server's children, every 5 ms
-    while not done.wait(0.005):
-        pid = server()
-        kids = Path(f"/proc/{pid}/task/{pid}/children") if pid else None
-        for kid in kids.read_text().split() if kids and kids.exists() else ():
-            try:
-                status = Path(f"/proc/{kid}/status").read_text()
-            except OSError:
-                continue
-            hwm = next((int(x.split()[1]) for x in status.splitlines() if x.startswith("VmHWM")), 0)
-            workers_rss[0] = max(workers_rss[0], hwm)
-
-threading.Thread(target=sample, daemon=True).start()
-start, start_cpu = time.perf_counter(), cpu()
-found = check_site(root / "site", policy, docs_dir=root / "docs", project_root=root, jobs=jobs)
-took, took_cpu = time.perf_counter() - start, cpu() - start_cpu
-done.set()
+start = time.perf_counter()
+found = check_site(root / "site", policy, docs_dir=root / "docs", project_root=root)
+took = time.perf_counter() - start
 assert not found, found[:3]
-workers = max(workers_rss[0], resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-print(took, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, took_cpu, workers)
+print(took, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 PARSE = """
 import resource, sys, time
@@ -205,10 +174,7 @@ def check_only(root: Path, pages: int, repeat: int, plain: float | None = None) 
     html = list((root / "site").rglob("*.html"))
     size = sum(p.stat().st_size for p in html) / 1e6
     script = CHECK % (pages, QUESTIONS, QUESTIONS)
-    check, check_rss, out = run([py, "-c", script, str(root), "0"], root, repeat)
-    cpu, workers_rss = (float(x) for x in out.split()[2:4])
-    serial, serial_rss, serial_out = run([py, "-c", script, str(root), "1"], root, repeat)
-    serial_cpu = float(serial_out.split()[2])
+    check, check_rss, _ = run([py, "-c", script, str(root)], root, repeat)
     _, base_rss, _ = run([py, "-c", BASELINE], root, 1)
     lexbor, lexbor_rss, _ = run([py, "-c", PARSE, str(root), "selectolax"], root, repeat)
     lxml, _, _ = run([py, "-c", PARSE, str(root), "lxml"], root, repeat)
@@ -217,14 +183,9 @@ def check_only(root: Path, pages: int, repeat: int, plain: float | None = None) 
     if plain is not None:
         row("plain mkdocs build", plain)
     share = f"{check / plain:.1%} of the plain build" if plain else ""
-    row("answersite check (default jobs)", check, share)
-    row("  CPU, all processes", cpu, f"{cpu / check:.2f} cores busy on average")
+    row("answersite check", check, share)
     base = f"interpreter + imports: {(base_rss or 0) / mb:.1f}"
-    row("  peak RSS (MB), main process", (check_rss or 0) / mb, base)
-    row("  peak RSS (MB), largest worker", workers_rss / mb, "" if workers_rss else "none started")
-    row("answersite check, jobs=1", serial, f"parallel speed-up {serial / check:.2f}x")
-    row("  CPU", serial_cpu)
-    row("  peak RSS (MB)", (serial_rss or 0) / mb)
+    row("  peak RSS (MB)", (check_rss or 0) / mb, base)
     row("parse only, selectolax/lexbor", lexbor, f"check / parse = {check / lexbor:.2f}x")
     row("  peak RSS (MB)", (lexbor_rss or 0) / mb)
     row("parse only, lxml", lxml, f"lxml / lexbor = {lxml / lexbor:.2f}x")

@@ -2,21 +2,23 @@
 
 Citations (`[@key]`), the section index ("cited on" backlinks) and the link check's locator
 all read Markdown that MkDocs will render; each must skip what MkDocs renders as code, and
-all of them must agree on what that is. So they share this scanner, which follows
-CommonMark's rules as Python-Markdown applies them with `pymdownx.superfences`:
+all of them must agree on what that is. So they share this scanner. It follows
+Python-Markdown with `pymdownx.superfences` (what MkDocs renders here), which differs from
+CommonMark in places; a test compares it with Python-Markdown on random pages.
 
-- **Fenced code** opens on a line of three or more backticks or tildes (a backtick fence's
-  info string holds no backtick) and closes only on a line of the *same* character, *at
-  least as long*, with nothing after it but spaces. A ```` ``` ```` line inside a
-  ```` ```` ```` block is code, not the end of the block. A fence never closed runs to
-  the end of the page.
+- **Fenced code** opens on a line of three or more backticks or tildes, at any indentation
+  (inside lists and admonitions too; `>` counts as indentation), with an optional language,
+  `{ attributes }` or `key=value` options. It closes only on a line with the *same* fence
+  (same character, same length) at the *same* indentation; so a ```` ``` ```` line inside a
+  ```` ```` ```` block is code, not the end of the block. A fence that is never closed, or
+  whose content is indented less than its opening line, is no code block at all.
 - **Indented code** is a block indented four spaces (a tab counts as four) deeper than its
-  container, after a blank line or at the start. Containers are list items, admonitions
-  (`!!!`, `???`), footnote and definition bodies: there, four spaces of indentation are the
-  container's content, as in Python-Markdown, and a fence indented with its container opens
-  a block (superfences nests fences).
+  container, after a blank line. Containers are list items, admonitions (`!!!`, `???`),
+  footnote and definition bodies: there, four spaces of indentation are the container's
+  content, as in Python-Markdown.
 - **Code spans** open on a run of backticks not escaped by a backslash and close on the next
-  run of exactly as many backticks in the same paragraph.
+  run of as many backticks in the same paragraph; as in Python-Markdown, when no run of its
+  own length follows, the longest shorter run that follows closes it.
 
 Pure functions over strings: no I/O.
 """
@@ -29,7 +31,13 @@ from dataclasses import dataclass
 
 __all__ = ["Heading", "Line", "code_lines", "headings", "mask_code", "plain_heading"]
 
-_FENCE = re.compile(r"(?P<marker>`{3,}|~{3,})(?P<info>.*)\Z")
+_FENCE_OPEN = re.compile(
+    r"(?P<marker>`{3,}|~{3,})"
+    r"(?:[ \t]*\.?[\w#.+-]+(?=[ \t]|\Z))?"  # a language
+    r"(?:[ \t]*\{[^\n]*\}"  # { attributes }, or options:
+    r"|(?:[ \t]*[A-Za-z][A-Za-z0-9_]*(?:=(?P<quote>[\"']).*?(?P=quote))?(?=[ \t]|\Z))+)?"
+    r"[ \t]*\Z"
+)
 _CONTAINER = re.compile(
     r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]|\Z)"  # list item
     r"|(?:!!!|\?\?\?\+?)[ \t]"  # admonition, collapsible block
@@ -38,7 +46,7 @@ _CONTAINER = re.compile(
 )
 _QUOTE = re.compile(r"(?:[ ]{0,3}>[ ]?)+")
 _HEADING = re.compile(r"(#{1,6})((?:\\.|[^\\])*?)#*\Z")
-_SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*\Z")
+_SETEXT = re.compile(r"(=+|-+)\Z")
 _FRONT_MATTER = re.compile(r"-{3}[ \t]*\r?\n(?:.*?\r?\n)?(?:\.{3}|-{3})[ \t]*\r?\n", re.DOTALL)
 _ATTR_ID = re.compile(r"[ \t]*\{[^}]*#([\w:.-]+)[^}]*\}[ \t]*\Z")
 _ATTR_LIST = re.compile(r"[ \t]*\{:?[^}]*\}[ \t]*\Z")
@@ -54,12 +62,14 @@ class Line:
         text: The line without its line ending.
         code: Whether the line is code: in a fenced block (its fence lines included) or
             an indented block. Front matter counts as code: it is not Markdown.
+        fenced: Whether the line belongs to a fenced block.
     """
 
     number: int
     start: int
     text: str
     code: bool
+    fenced: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,6 +109,70 @@ def _split(text: str) -> list[tuple[int, str]]:
     return out
 
 
+def _prefix(raw: str, limit: int | None = None) -> tuple[int, int, int]:
+    """Read a line's prefix of spaces, tabs and `>`, as superfences does.
+
+    Args:
+        raw: The line.
+        limit: Stop once the prefix is this wide (`None`: read all of it).
+
+    Returns:
+        `(characters, width, quotes)`: its length, its width (tabs to the next multiple of
+        four) and how many `>` it holds.
+    """
+    chars = width = quotes = 0
+    for char in raw:
+        if (limit is not None and width >= limit) or char not in " \t>":
+            break
+        chars += 1
+        width += 4 - width % 4 if char == "\t" else 1
+        quotes += char == ">"
+    return chars, width, quotes
+
+
+def _fences(lines: list[tuple[int, str]], skip: int) -> dict[int, int]:
+    """Find the fenced code blocks as superfences does: first line index → last line index.
+
+    Lines before `skip` (front matter) are not Markdown.
+    """
+    blocks: dict[int, int] = {}
+    opened: tuple[int, str, int, int] | None = None  # line, fence, width, quotes
+    blanks = 0
+    for index in range(skip, len(lines)):
+        raw = lines[index][1]
+        if opened is None:
+            chars, width, quotes = _prefix(raw)
+            if _FENCE_OPEN.match(raw, chars):
+                rest = raw[chars:]
+                fence = rest[: len(rest) - len(rest.lstrip(rest[0]))]
+                opened, blanks = (index, fence, width, quotes), 0
+            continue
+        first, fence, indent, level = opened
+        chars, width, quotes = _prefix(raw, indent)
+        content = raw[chars:]
+        closes = re.fullmatch(re.escape(fence) + r"[ \t]*", content) is not None
+        if level == 0:
+            if quotes:
+                opened = None  # a quoted line in a fence that is not quoted
+            elif not raw.strip():
+                continue
+            elif width != indent:
+                opened = None  # not indented enough: superfences drops the fence
+            elif closes and not content.startswith((" ", "\t")):
+                blocks[first] = index
+                opened = None
+        elif quotes > level or (content and width < indent) or (blanks and quotes < level):
+            opened = None
+        elif not content:
+            blanks += 1
+        elif closes:
+            blocks[first] = index
+            opened = None
+        else:
+            blanks = 0
+    return blocks
+
+
 def code_lines(text: str) -> list[Line]:
     """Classify every line of `text` as code or not.
 
@@ -108,34 +182,26 @@ def code_lines(text: str) -> list[Line]:
     Returns:
         One [`Line`][generator.scanner.Line] per line, in order.
     """
-    lines: list[Line] = []
+    split = _split(text)
+    front = _FRONT_MATTER.match(text)
+    end = front.end() if front else 0
+    skip = next((i for i, (start, _) in enumerate(split) if start >= end), len(split))
+    fences = _fences(split, skip)
+    lines = [Line(n, start, raw, True) for n, (start, raw) in enumerate(split[:skip], start=1)]
     containers: list[int] = []  # the content indent of each open container
-    fence: tuple[str, int] | None = None  # marker, indent of the opening fence
+    fence_end = -1  # the last line of the fenced block being read
     indented = False  # inside an indented code block
     blank_before = True
-    front = _FRONT_MATTER.match(text)
-    front_end = front.end() if front else 0
-    for number, (start, raw) in enumerate(_split(text), start=1):
-        if start < front_end:  # YAML front matter: MkDocs reads it, Markdown never sees it
-            lines.append(Line(number, start, raw, True))
+    for index in range(skip, len(split)):
+        start, raw = split[index]
+        number = index + 1
+        if index <= fence_end:
+            lines.append(Line(number, start, raw, True, fenced=True))
             continue
         quote = _QUOTE.match(raw)
         body = raw[quote.end() :] if quote else raw
         stripped = body.lstrip(" \t")
         indent = _width(body[: len(body) - len(stripped)])
-        if fence is not None:
-            marker, opened_at = fence
-            close = _FENCE.match(stripped)
-            if (
-                close
-                and close["marker"][0] == marker[0]
-                and len(close["marker"]) >= len(marker)
-                and not close["info"].strip()
-                and indent < opened_at + 4
-            ):
-                fence = None
-            lines.append(Line(number, start, raw, True))
-            continue
         if not stripped:
             lines.append(Line(number, start, raw, indented))
             blank_before = True
@@ -145,27 +211,51 @@ def code_lines(text: str) -> list[Line]:
             while containers and indent < containers[-1]:
                 containers.pop()
         base = containers[-1] if containers else 0
-        if indented and indent >= base + 4:
+        if (indented or (blank_before and not quote)) and indent >= base + 4:
+            indented = True
+            fence_end = fences.get(index, fence_end)  # a fence inside stays code
             lines.append(Line(number, start, raw, True))
             blank_before = False
             continue
         indented = False
-        if blank_before and indent >= base + 4 and not quote:
-            indented = True
-            lines.append(Line(number, start, raw, True))
-            blank_before = False
-            continue
-        opening = _FENCE.match(stripped)
-        if opening and not (opening["marker"][0] == "`" and "`" in opening["info"]):
-            fence = (opening["marker"], indent)
-            lines.append(Line(number, start, raw, True))
-            blank_before = False
+        blank_before = False
+        if index in fences:
+            fence_end = fences[index]
+            lines.append(Line(number, start, raw, True, fenced=True))
             continue
         if _CONTAINER.match(stripped):
             containers.append(indent + 4)
         lines.append(Line(number, start, raw, False))
-        blank_before = False
     return lines
+
+
+def _span_end(text: str, begin: int) -> tuple[int, int]:
+    """Python-Markdown's pairing for the run of backticks at `begin`.
+
+    Returns `(end, after)`: the span `text[begin:end]` is code (`end == begin` when the run
+    opens nothing), and scanning goes on at `after`.
+    """
+    last = len(text)
+    start = begin
+    while start < last and text[start] == "`":
+        start += 1
+    ticks = start - begin
+    longest, longest_end = 0, 0
+    i = start
+    while i < last:
+        if text[i] != "`":
+            i += 1
+            continue
+        run = i
+        while i < last and text[i] == "`":
+            i += 1
+        if i - run == ticks:
+            return i, i
+        if i - run > longest:
+            longest, longest_end = i - run, i
+    if 0 < longest < ticks:  # a shorter run closes the span: the extra ticks are its text
+        return longest_end, longest_end
+    return begin, start
 
 
 def _mask_spans(text: str) -> str:
@@ -173,39 +263,24 @@ def _mask_spans(text: str) -> str:
     if "`" not in text:
         return text
     out = list(text)
-    pos, end = 0, len(text)
-    while pos < end:
+    pos, last = 0, len(text)
+    while pos < last:
         char = text[pos]
         if char == "\\":
-            pos += 2
+            run = pos
+            while pos < last and text[pos] == "\\":
+                pos += 1
+            if (pos - run) % 2 and pos < last:
+                pos += 1  # an escaped character, a backtick too, opens nothing
             continue
         if char != "`":
             pos += 1
             continue
-        run_end = pos
-        while run_end < end and text[run_end] == "`":
-            run_end += 1
-        size = run_end - pos
-        close = run_end
-        found = -1
-        while close < end:
-            close = text.find("`", close)
-            if close < 0:
-                break
-            stop = close
-            while stop < end and text[stop] == "`":
-                stop += 1
-            if stop - close == size:
-                found = stop
-                break
-            close = stop
-        if found < 0:
-            pos = run_end  # a lone run of backticks is literal text
-            continue
-        for index in range(pos, found):
-            if out[index] != "\n":
+        end, after = _span_end(text, pos)
+        for index in range(pos, end):
+            if out[index] not in "\r\n":
                 out[index] = " "
-        pos = found
+        pos = after
     return "".join(out)
 
 
@@ -227,7 +302,11 @@ def mask_code(text: str) -> str:
     for line in lines:
         end = lines[line.number].start if line.number < len(lines) else len(text)
         piece = text[line.start : end]
-        if line.code or not line.text.strip():
+        if line.fenced:
+            # superfences replaces a fenced block by one line of the paragraph around it,
+            # so a code span may open before the block and close after it.
+            paragraph.append(re.sub(r"[^\r\n]", " ", piece))
+        elif line.code or not line.text.strip():
             flush()
             out.append(re.sub(r"[^\r\n]", " ", piece) if line.code else piece)
         else:
@@ -280,7 +359,7 @@ def _heading_of(lines: list[Line], index: int) -> tuple[int, str]:
     atx = _HEADING.match(text)
     if atx:
         return len(atx.group(1)), (atx.group(2) or "").strip()
-    underline = _SETEXT.match(lines[index].text)
+    underline = _SETEXT.match(text)
     if underline and index > 0:
         above = lines[index - 1]
         # Only a one-line paragraph: Python-Markdown makes `---` under a longer one a rule.

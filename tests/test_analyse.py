@@ -227,3 +227,16 @@ def test_citers_know_the_section_and_its_toc_anchor() -> None:
     assert [(c.section, c.anchor) for c in index["d"]] == [
         ("The code link & more", "the-code-link-more")
     ]
+
+
+def test_a_short_fence_inside_a_longer_one_makes_no_section() -> None:
+    # Regression: a ``` line inside a ```` block ended the block, so the heading after it
+    # (inside the code) became the "cited on" section, an id the built page does not have.
+    text = (
+        "# Page\n\n## Real\n\n````markdown\n```\n## Fake\n```\n[@a]\n````\n\n[@b]\n\n"
+        "~~~\n```\n## Fake too\n~~~\n\n[@c]\n"
+    )
+    index = index_citations({"p.md": text})
+    assert "a" not in index  # a citation inside code is text
+    assert [(c.section, c.anchor) for c in index["b"]] == [("Real", "real")]
+    assert [(c.section, c.anchor) for c in index["c"]] == [("Real", "real")]

@@ -131,3 +131,14 @@ def test_check_online_asks_only_about_the_provided_sources(
     origins = seen["origins"]
     assert isinstance(origins, dict)
     assert str(origins["https://github.com/kky7/MSSNet"]) == "references/sources.bib:5"
+
+
+def test_ctrl_c_exits_130_without_a_traceback(
+    project: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupt(*_: object, **__: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli.pipeline, "generate", interrupt)
+    code, _, err = run_cli("generate", "--project", project)
+    assert (code, err) == (130, "answersite: interrupted\n")

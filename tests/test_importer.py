@@ -426,3 +426,18 @@ def test_import_missing_prompt(root: Path) -> None:
         f"{missing.as_posix()}: cannot read the prompt: No such file or directory\n"
         "  hint: name an existing UTF-8 text file"
     )
+
+
+def test_import_honours_the_references_option(tmp_path: Path) -> None:
+    # Regression: `answersite import` wrote references/ whatever mkdocs.yml said.
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: x\nplugins:\n  - answersite:\n      references: sources\n", encoding="utf-8"
+    )
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "docs").mkdir()
+    assert main(["import", str(SMALL), "--project", str(tmp_path)]) == 0
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.yaml")) == [
+        "sources/questions/small-prompt.yaml",
+        "sources/small-prompt.yaml",
+    ]
+    assert not (tmp_path / "references").exists()

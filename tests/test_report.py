@@ -160,3 +160,36 @@ def test_every_format_ends_with_one_newline(fmt: str) -> None:
     out = format_findings(FINDINGS, fmt)
     assert out.endswith("\n")
     assert not out.endswith("\n\n")
+
+
+def test_sarif_rules_carry_their_descriptions() -> None:
+    doc = json.loads(format_findings(FINDINGS, "sarif"))
+    rules = {
+        r["id"]: r["shortDescription"]["text"] for r in doc["runs"][0]["tool"]["driver"]["rules"]
+    }
+    assert rules == {
+        "config-note": "config-note",  # not a registered code: its name is all there is
+        "link-broken": "An internal link points to a file that does not exist.",
+        "link-not-provided": "An external link is not a provided source of the page's question.",
+    }
+
+
+def test_the_version_is_the_package_metadata_in_every_report() -> None:
+    from importlib.metadata import version
+
+    import generator
+
+    assert generator.__version__ == version("answersite")
+    doc = json.loads(format_findings(FINDINGS, "json"))
+    assert doc["tool"]["version"] == version("answersite")
+    sarif = json.loads(format_findings(FINDINGS, "sarif"))
+    assert sarif["runs"][0]["tool"]["driver"]["version"] == version("answersite")
+
+
+def test_the_version_is_written_only_in_pyproject() -> None:
+    from importlib.metadata import version
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parent.parent / "generator"
+    for path in package.rglob("*.py"):
+        assert f'"{version("answersite")}"' not in path.read_text(encoding="utf-8"), path
