@@ -19,9 +19,9 @@ def strings_in_the_package() -> set[str]:
         if path.name == "codes.py":  # the registry itself
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if CODE_LIKE.fullmatch(node.value):
-                    found.add(node.value)
+            is_text = isinstance(node, ast.Constant) and isinstance(node.value, str)
+            if is_text and CODE_LIKE.fullmatch(node.value):
+                found.add(node.value)
     return found
 
 
