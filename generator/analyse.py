@@ -160,13 +160,24 @@ def check_citations(
         docs_prefix: The docs folder, to make locations relative to the project root.
     """
     findings: list[Finding] = []
-    known = list(project.sources)
+    known = sorted(project.keys)
     cited_in: dict[str, set[str]] = {}
     for page in sorted(pages):
         question = question_of(page, project)
         for group in find_citations(pages[page], f"{docs_prefix}/{page}"):
             for key in group.keys:
-                if key not in project.sources:
+                if key in project.unused:
+                    findings.append(
+                        Finding(
+                            "citation-not-provided",
+                            Severity.ERROR,
+                            f"citation `[@{key}]`: `{key}` is in the reference set but no "
+                            "question provides it",
+                            group.location,
+                            "add it to the `sources:` of the question whose answer relies on it",
+                        )
+                    )
+                elif key not in project.sources:
                     close = suggest(key, known)
                     findings.append(
                         Finding(

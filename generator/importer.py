@@ -357,7 +357,7 @@ def import_prompt(
             f"question id `{qid}` must be lower-case letters, digits and `-`",
             hint=f"pass `--id {derived or 'my-question'}`",
         )
-    taken = frozenset(load_project(root, references)[0].sources)
+    taken = load_project(root, references)[0].keys
     files = render_files(parsed, qid, prompt.name, taken, references=references)
     for rel in files:
         if (root / rel).exists():

@@ -283,12 +283,21 @@ class Project:
     """Everything loaded from `references/`.
 
     Attributes:
-        sources: The reference set, by key, in key order.
+        sources: The sources some question provides, read in full, by key, in key order.
         questions: The questions, sorted by id.
+        unused: The keys of the reference set that no question provides. Only their keys
+            are read, so a large bibliography stays fast; they can be neither cited nor
+            linked.
     """
 
     sources: dict[str, Source] = field(default_factory=dict)
     questions: tuple[Question, ...] = ()
+    unused: frozenset[str] = frozenset()
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """Every key of the reference set, provided or not."""
+        return frozenset(self.sources) | self.unused
 
 
 @dataclass(frozen=True)
