@@ -8,6 +8,7 @@ a generated file, and checks the built site.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import posixpath
@@ -20,7 +21,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from generator import pipeline
+from generator import escape, pipeline
 from generator.analyse import check_citations, question_of, workflow_of
 from generator.citations import CitationGroup, replace_citations
 from generator.config import AnswersiteConfig
@@ -98,7 +99,8 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
             pages = [child for child in item.children if isinstance(child, Page)]
             folders = {p.file.src_uri.split("/", 1)[0] for p in pages if "/" in p.file.src_uri}
             if len(folders) == 1 and (folder := folders.pop()) in titles:
-                item.title = titles[folder]
+                # Material prints navigation titles as HTML: the question's title is text.
+                item.title = html.escape(titles[folder])
                 item.children.sort(key=_page_rank)
         return nav
 
@@ -108,6 +110,9 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
         """Turn `[@key]` and `[@a; @b]` into numbered links with the title as hover text."""
         src = page.file.src_uri
         self.markdown[src] = markdown
+        if isinstance(page.meta.get("title"), str):
+            # A front-matter title is printed as HTML in the navigation: it is text.
+            page.meta["title"] = html.escape(page.meta["title"], quote=False)
         problems = [
             f
             for f in check_citations(self.project, {src: markdown}, self._docs)
@@ -116,7 +121,9 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
         if problems:
             raise PluginError("\n".join(str(f) for f in problems))
         question = question_of(src, self.project)
-        return replace_citations(markdown, src, lambda group: self._link(group, src, question))
+        return replace_citations(
+            markdown, src, lambda group: self._link(group, page, files, question)
+        )
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Warn about provided sources no page cites; check every link of the built site."""
@@ -130,7 +137,14 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
     def _docs(self) -> str:
         return self.settings.docs if self.settings else "docs"
 
-    def _link(self, group: CitationGroup, src: str, question: Question | None) -> str:
+    def _link(
+        self, group: CitationGroup, page: Page, files: Files, question: Question | None
+    ) -> str:
+        """The numbered links of one citation, as raw HTML with escaped attributes.
+
+        Raw HTML, not a Markdown link, so that the source's title (untrusted text) sits in
+        an attribute where no Markdown syntax in it can act.
+        """
         keys = list(self.project.sources)
         links = []
         for key in group.keys:
@@ -140,10 +154,22 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
             else:
                 number = keys.index(key) + 1
                 target = "bibliography.md"
-            href = "" if target == src else posixpath.relpath(target, posixpath.dirname(src) or ".")
-            title = self.project.sources[key].title.replace('"', "'")
-            links.append(f'[{number}]({href}#{source_anchor(key)} "{title}"){{ .citation }}')
+            href = _url_to(target, page, files) + "#" + source_anchor(key)
+            title = escape.attribute(self.project.sources[key].title)
+            links.append(
+                f'<a class="citation" href="{escape.attribute(href)}" title="{title}">{number}</a>'
+            )
         return "\\[" + ", ".join(links) + "\\]"
+
+
+def _url_to(target: str, page: Page, files: Files) -> str:
+    """The URL of the docs file `target` relative to `page`, as MkDocs will write it."""
+    if target == page.file.src_uri:
+        return ""
+    found = files.get_file_from_path(target)
+    if found is None:  # not built (e.g. excluded): the link check reports the broken link
+        return posixpath.relpath(target, posixpath.dirname(page.file.src_uri) or ".")
+    return found.url_relative_to(page.file)
 
 
 def _page_rank(item: object) -> tuple[int, str]:

@@ -3,6 +3,11 @@
 Page scaffolds (`templates/pages/`) are used only when a page does not exist yet;
 afterwards only the regions (`templates/regions/`) are regenerated, so the text a
 person writes around them is never touched.
+
+Every value enters a page through [`generator.escape`][generator.escape]: the templates'
+environment escapes each `{{ value }}` as plain text unless it is already
+[`Markdown`][generator.escape.Markdown], and a Markdown value (an annotation, a note)
+must be passed through the `markdown` filter.
 """
 
 from __future__ import annotations
@@ -12,10 +17,13 @@ import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import jinja2
 
+from generator import escape
 from generator.analyse import Citer, task_of, workflow_of
+from generator.escape import Markdown
 from generator.model import PagePlan, Project, Question, Source, SourceUse, Workflow, source_anchor
 from generator.regions import render_region
 
@@ -29,31 +37,34 @@ __all__ = [
 
 _ROLE_NAMES = {"recommended-model": "recommended model", "related-paper": "related paper"}
 _BASIS_NAMES = {"provided": "provided model", "borrowed": "borrowed idea", "ours": "our glue"}
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 
 
-def _md(text: str | None) -> str:
-    """Escape Markdown syntax in plain text (titles, names)."""
-    return _MD_SPECIAL.sub(r"\\\1", text or "")
-
-
-def _cell(text: str | None) -> str:
-    """Plain text for a table cell: no pipes or line breaks."""
-    return _md(" ".join((text or "").split()))
+def _finalize(value: object) -> str:
+    """What every `{{ value }}` of a template becomes: escaped as plain text by default."""
+    if isinstance(value, Markdown):
+        return value
+    if isinstance(value, str):
+        return escape.text(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if value is None:
+        return ""
+    raise TypeError(f"a template printed a {type(value).__name__}: escape it explicitly")
 
 
 @functools.lru_cache(maxsize=1)
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("generator", "templates"),
-        autoescape=False,  # Markdown, not HTML
+        autoescape=False,  # Markdown, not HTML: `_finalize` escapes for Markdown instead
+        finalize=_finalize,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["md"] = _md
-    env.filters["cell"] = _cell
+    env.filters["markdown"] = escape.markdown
+    env.filters["code"] = escape.code
     return env
 
 
@@ -66,7 +77,7 @@ def _page(path: str, page: str, regions: Mapping[str, str], **context: object) -
     """A page plan: its scaffold (regions filled in) and its regions' bodies."""
     scaffold = _render(
         f"pages/{page}.md.j2",
-        region=lambda name: render_region(name, regions[name]).rstrip("\n"),
+        region=lambda name: Markdown(render_region(name, regions[name]).rstrip("\n")),
         **context,
     )
     return PagePlan(path=path, scaffold=scaffold, regions=dict(regions))
@@ -83,62 +94,60 @@ def format_authors(authors: tuple[str, ...]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def format_citation(source: Source) -> str:
+def format_citation(source: Source) -> Markdown:
     """A formatted citation in Markdown: authors, title, venue, pages, year."""
+    text = escape.text
     parts = []
     if source.authors:
-        parts.append(_md(format_authors(source.authors)) + ".")
-    parts.append(f"*{_md(source.title)}*.")
-    venue = source.venue
-    if venue:
-        where = f"In {_md(venue)}"
+        parts.append(text(format_authors(source.authors)) + ".")
+    parts.append(f"*{text(source.title)}*.")
+    year = f", {text(source.year)}." if source.year else "."
+    if source.venue:
+        where = f"In {text(source.venue)}"
         if source.pages:
-            where += f", pages {_md(source.pages)}"
-        parts.append(where + (f", {source.year}." if source.year else "."))
+            where += f", pages {text(source.pages)}"
+        parts.append(where + year)
     elif source.eprint:
-        parts.append(
-            f"arXiv preprint arXiv:{_md(source.eprint)}"
-            + (f", {source.year}." if source.year else ".")
-        )
+        parts.append(f"arXiv preprint arXiv:{text(source.eprint)}{year}")
     elif source.year:
-        parts.append(f"{source.year}.")
-    return " ".join(parts)
+        parts.append(f"{text(source.year)}.")
+    return Markdown(" ".join(parts))
 
 
-def _links(source: Source) -> str:
-    return " · ".join(f"[{label}]({url})" for label, url in source.links)
+def _links(source: Source) -> Markdown:
+    """The source's links as raw HTML anchors: the URL goes into an attribute as it is."""
+    return Markdown(
+        " · ".join(f'<a href="{escape.attribute(url)}">{label}</a>' for label, url in source.links)
+    )
 
 
-def _bibtex_block(source: Source) -> str:
-    body = "\n".join(f"    {line}" if line else "" for line in source.bibtex.splitlines())
-    return f'??? note "BibTeX"\n\n    ``` bibtex\n{body}\n    ```'
+def _bibtex_block(source: Source) -> Markdown:
+    block = escape.fenced(source.bibtex, "bibtex", indent=4)
+    return Markdown(f'??? note "BibTeX"\n\n{block}')
 
 
-def _cited_on(citers: list[Citer], here: str) -> str:
+def _cited_on(citers: list[Citer], here: str) -> Markdown:
     citers = [citer for citer in citers if citer.page != here]  # not the page itself
     if not citers:
-        return "**Cited on:** no page yet."
+        return Markdown("**Cited on:** no page yet.")
     base = posixpath.dirname(here)
     links = []
     for citer in citers:
-        href = posixpath.relpath(citer.page, base or ".")
-        label = _md(citer.title)
+        href = quote(posixpath.relpath(citer.page, base or "."))
+        label = str(escape.text(citer.title))
         if citer.section and citer.anchor:  # where on the page it is first cited
-            href += f"#{citer.anchor}"
-            label += f" › {_md(citer.section)}"
+            href += f"#{quote(citer.anchor)}"
+            label += f" › {escape.text(citer.section)}"
         links.append(f"[{label}]({href})")
-    return "**Cited on:** " + " · ".join(links)
-
-
-def _mermaid_text(text: str) -> str:
-    return text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+    return Markdown("**Cited on:** " + " · ".join(links))
 
 
 def mermaid(workflow: Workflow) -> str:
     """The workflow as a Mermaid flowchart, top to bottom (wide pipelines stay legible).
 
     Provided models have a solid border, borrowed ideas a dashed one, our own glue
-    (input, output, plain steps) a dotted one.
+    (input, output, plain steps) a dotted one. Labels are escaped for Mermaid; node ids
+    get the prefix `n_`, so that no id is a Mermaid keyword (`end`, `style`, `click`, …).
     """
     shapes = {
         "input": ('(["', '"])'),
@@ -148,15 +157,15 @@ def mermaid(workflow: Workflow) -> str:
     }
     lines = ["flowchart TB"]
     for node in workflow.nodes:
-        label = _mermaid_text(node.label)
-        detail = " → ".join(_mermaid_text(x) for x in (node.takes, node.gives) if x)
+        label = escape.mermaid_label(node.label)
+        detail = " → ".join(escape.mermaid_label(x) for x in (node.takes, node.gives) if x)
         if detail:
             label += f"<br/><small>{detail}</small>"
         opening, closing = shapes[node.kind]
-        lines.append(f"    {node.id}{opening}{label}{closing}:::{node.basis}")
+        lines.append(f"    n_{node.id}{opening}{label}{closing}:::{node.basis}")
     for edge in workflow.edges:
-        label = f'|"{_mermaid_text(edge.label)}"|' if edge.label else ""
-        lines.append(f"    {edge.source} -->{label} {edge.target}")
+        label = f'|"{escape.mermaid_label(edge.label)}"|' if edge.label else ""
+        lines.append(f"    n_{edge.source} -->{label} n_{edge.target}")
     lines += [
         "    classDef provided stroke-width:3px",
         "    classDef borrowed stroke-width:2px,stroke-dasharray:7 4",
@@ -165,11 +174,14 @@ def mermaid(workflow: Workflow) -> str:
     return "\n".join(lines)
 
 
-_LEGEND = (
+_LEGEND = Markdown(
     "**How to read it.** Solid border: a provided model, used as released. "
     "Dashed border: an idea borrowed from a provided source and applied by us to this "
     "task — our reasoning, not the source's claim. Dotted border: plain glue (input, output)."
 )
+
+
+_NOTHING = Markdown("")
 
 
 @dataclass(frozen=True)
@@ -177,13 +189,13 @@ class _Entry:
     number: int
     source: Source
     anchor: str
-    citation: str
-    links: str
-    bibtex: str
-    cited_on: str
+    citation: Markdown
+    links: Markdown
+    bibtex: Markdown
+    cited_on: Markdown
     use: SourceUse | None = None
     role: str = ""
-    provided_with: str = ""
+    provided_with: Markdown = _NOTHING
 
 
 def render_content_pages(project: Project, docs: str = "docs") -> list[PagePlan]:
@@ -229,7 +241,9 @@ def _question_pages(question: Question, docs: str) -> list[PagePlan]:
             "takes": n.takes,
             "gives": n.gives,
             "basis": n.basis,
-            "citation": "[" + "; ".join(f"@{k}" for k in n.sources) + "]" if n.sources else "",
+            "citation": Markdown("[" + "; ".join(f"@{k}" for k in n.sources) + "]")
+            if n.sources
+            else "",
         }
         for n in workflow.nodes
     ]
@@ -249,7 +263,7 @@ def _question_pages(question: Question, docs: str) -> list[PagePlan]:
             "workflow",
             {
                 "diagram": _render(
-                    "regions/diagram.md.j2", mermaid=mermaid(workflow), legend=_LEGEND
+                    "regions/diagram.md.j2", mermaid=Markdown(mermaid(workflow)), legend=_LEGEND
                 ),
                 "nodes": _render(
                     "regions/nodes.md.j2",
@@ -290,7 +304,7 @@ def render_reference_pages(
     for number, source in enumerate(project.sources.values(), start=1):
         target = f"references.md#{source_anchor(source.key)}"
         uses = [
-            f"[{_md(q.title)}]({q.id}/{target}) ({_ROLE_NAMES[provided.role]})"
+            f"[{escape.text(q.title)}]({q.id}/{target}) ({_ROLE_NAMES[provided.role]})"
             for q in project.questions
             if (provided := q.use(source.key))
         ]
@@ -300,7 +314,7 @@ def render_reference_pages(
                 source,
                 cited,
                 "bibliography.md",
-                provided_with=" · ".join(uses) or "no question",
+                provided_with=Markdown(" · ".join(uses) or "no question"),
             )
         )
     plans.append(
@@ -321,7 +335,7 @@ def _entry(
     *,
     use: SourceUse | None = None,
     role: str = "",
-    provided_with: str = "",
+    provided_with: Markdown = _NOTHING,
 ) -> _Entry:
     return _Entry(
         number=number,

@@ -29,7 +29,15 @@ import html
 import re
 from dataclasses import dataclass
 
-__all__ = ["Heading", "Line", "code_lines", "headings", "mask_code", "plain_heading"]
+__all__ = [
+    "Heading",
+    "Line",
+    "code_lines",
+    "headings",
+    "is_fence_opener",
+    "mask_code",
+    "plain_heading",
+]
 
 _FENCE_OPEN = re.compile(
     r"(?P<marker>`{3,}|~{3,})"
@@ -128,6 +136,12 @@ def _prefix(raw: str, limit: int | None = None) -> tuple[int, int, int]:
         width += 4 - width % 4 if char == "\t" else 1
         quotes += char == ">"
     return chars, width, quotes
+
+
+def is_fence_opener(line: str) -> bool:
+    """Whether superfences would open a fenced block on `line` (if a closing fence follows)."""
+    chars, _, _ = _prefix(line)
+    return _FENCE_OPEN.match(line, chars) is not None
 
 
 def _fences(lines: list[tuple[int, str]], skip: int) -> dict[int, int]:

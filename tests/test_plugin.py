@@ -95,8 +95,8 @@ def test_citations_are_numbered_per_question_with_hover_titles(
     assert (
         '[<a class="citation" href="../references/#ref-beta" title="Beta">2</a>, '
         '<a class="citation" href="../references/#ref-alpha" '
-        "title=\"Alpha: A 'Quoted' Study\">1</a>]"
-    ) in html
+        'title="Alpha: A &#34;Quoted&#34; Study">1</a>]'
+    ) in html  # the title exactly as written, quotes included
     assert "<code>[@alpha]</code>" in html
     home_html = (root / "site/index.html").read_text(encoding="utf-8")
     assert '<a class="citation" href="bibliography/#ref-beta" title="Beta">2</a>' in home_html

@@ -89,20 +89,20 @@ def test_anchor_is_a_safe_html_id() -> None:
 def test_mermaid_marks_provided_and_borrowed_nodes_differently() -> None:
     workflow = Workflow(
         (
-            WorkflowNode("a", 'A "quoted" <b>', "input", "ours", gives="H×W×3"),
+            WorkflowNode("a", 'A "quoted" <b> #1 &\n`x`', "input", "ours", gives="H×W×3"),
             WorkflowNode("m", "Model", "model", "provided", takes="H×W×3", gives="H×W×3"),
-            WorkflowNode("i", "Idea", "step", "borrowed"),
+            WorkflowNode("end", "Idea", "step", "borrowed"),  # `end` is a Mermaid keyword
         ),
-        (WorkflowEdge("a", "m"), WorkflowEdge("m", "i", "label")),
+        (WorkflowEdge("a", "m"), WorkflowEdge("m", "end", 'a "label"')),
     )
     text = mermaid(workflow)
     assert text.splitlines()[:6] == [
         "flowchart TB",
-        '    a(["A #quot;quoted#quot; #lt;b#gt;<br/><small>H×W×3</small>"]):::ours',
-        '    m["Model<br/><small>H×W×3 → H×W×3</small>"]:::provided',
-        '    i["Idea"]:::borrowed',
-        "    a --> m",
-        '    m -->|"label"| i',
+        '    n_a(["A #quot;quoted#quot; #lt;b#gt; #35;1 #amp; #96;x#96;<br/><small>H×W×3</small>"]):::ours',
+        '    n_m["Model<br/><small>H×W×3 → H×W×3</small>"]:::provided',
+        '    n_end["Idea"]:::borrowed',
+        "    n_a --> n_m",
+        '    n_m -->|"a #quot;label#quot;"| n_end',
     ]
     assert "classDef borrowed stroke-width:2px,stroke-dasharray:7 4" in text
     assert "classDef provided stroke-width:3px" in text
