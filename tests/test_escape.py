@@ -33,7 +33,8 @@ EXTENSIONS = [
     "pymdownx.inlinehilite",
     "pymdownx.superfences",
 ]
-HOSTILE = list("ab <>&\"'`*_[](){}#|!-+.:=~\\/;@%^$0123456789\n\t") + [
+HOSTILE = [
+    *"ab <>&\"'`*_[](){}#|!-+.:=~\\/;@%^$0123456789\n\t",
     "\x02",
     "\x03",
     "\r",
