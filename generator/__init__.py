@@ -7,7 +7,7 @@ MkDocs builds the site with the `answersite` plugin, and `check` validates the b
 plugin.
 """
 
-from generator.errors import ConfigError, GeneratorError, InputError, RegionError
+from generator.errors import ConfigError, GeneratorError, InputError, RegionError, WriteError
 from generator.model import (
     Finding,
     Location,
@@ -38,6 +38,7 @@ __all__ = [
     "Workflow",
     "WorkflowEdge",
     "WorkflowNode",
+    "WriteError",
 ]
 
 

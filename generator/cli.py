@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import __version__, pipeline
-from generator.errors import ConfigError, GeneratorError, InputError, RegionError
+from generator.errors import ConfigError, GeneratorError, InputError, RegionError, WriteError
 from generator.model import Finding
 from generator.report import exit_code
 from generator.settings import Settings, load_mkdocs_config, read_settings
@@ -117,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     fmt = getattr(args, "format", "text")
     try:
         return _COMMANDS[args.command](args, root.resolve(), fmt)
-    except (InputError, RegionError, ConfigError) as error:
+    except (InputError, RegionError, ConfigError, WriteError) as error:
         _print_error(error, fmt)
         return ExitCode.BAD_INPUT
     except GeneratorError as error:
@@ -173,6 +173,8 @@ def _generate(args: argparse.Namespace, root: Path, fmt: str) -> int:
             print(f"answersite: stale: {names}; run `answersite generate`", file=sys.stderr)
             return ExitCode.FINDINGS
         return exit_code(result.findings)
+    for path in result.removed:
+        print(f"removed {path} (left by an interrupted run)", file=sys.stderr)
     for path in result.written:
         print(f"wrote {path}", file=sys.stderr)
     return exit_code(result.findings)

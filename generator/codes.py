@@ -64,6 +64,9 @@ CODES: dict[str, Code] = {
     "region-conflict": Code(_E, "A region holds merge-conflict markers to resolve.", "write"),
     "region-unknown": Code(_E, "A page has a region answersite does not generate.", "write"),
     "region-missing": Code(_I, "A generated region was removed from its page.", "write"),
+    "page-changed": Code(
+        _E, "A page changed while answersite was writing: it was left as it was saved.", "write"
+    ),
     # -- citations ----------------------------------------------------------------------
     "citation-unknown-key": Code(
         _E, "A citation names a key not in the reference set.", "citations"

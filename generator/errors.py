@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from generator.model import Finding, Location
 
-__all__ = ["ConfigError", "GeneratorError", "InputError", "RegionError"]
+__all__ = ["ConfigError", "GeneratorError", "InputError", "RegionError", "WriteError"]
 
 
 class GeneratorError(Exception):
@@ -52,3 +52,7 @@ class ConfigError(GeneratorError):
 
 class RegionError(GeneratorError):
     """A generated-region marker is damaged: unterminated, nested, mismatched or duplicated."""
+
+
+class WriteError(GeneratorError):
+    """A file cannot be written (a read-only folder, a full disk); nothing was written."""

@@ -14,11 +14,12 @@ from pathlib import Path
 from generator.analyse import check_citations, index_citations
 from generator.check import LinkPolicy, check_site
 from generator.errors import InputError
+from generator.files import remove_stale_temps
 from generator.load import load_project, read_pages
 from generator.model import Finding, Project, Severity
 from generator.render import render_content_pages, render_reference_pages
 from generator.settings import Settings
-from generator.write import Change, apply_changes, plan_pages
+from generator.write import STATE_PATH, Change, apply_changes, plan_pages
 
 __all__ = [
     "Generated",
@@ -36,13 +37,15 @@ class Generated:
 
     Attributes:
         changes: One change per generated file, in a stable order.
-        findings: Region and citation findings.
+        findings: Region and citation findings, and pages that changed while writing.
         written: The paths written (empty in check mode).
+        removed: Temporary files that killed runs had left, removed before writing.
     """
 
     changes: tuple[Change, ...]
     findings: tuple[Finding, ...]
     written: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
 
     @property
     def stale(self) -> tuple[Change, ...]:
@@ -80,8 +83,14 @@ def generate(
 
     Raises:
         RegionError: A damaged marker anywhere; nothing is written.
+        WriteError: A page cannot be written (read-only, disk full); nothing is written.
     """
     docs = settings.docs
+    removed: list[str] = []
+    if write:  # what a killed run left behind
+        for folder in (docs, settings.references, STATE_PATH.split("/")[0]):
+            for path in remove_stale_temps(settings.root / folder):
+                removed.append(path.relative_to(settings.root).as_posix())
     content = render_content_pages(project, docs)
     first, _ = plan_pages(settings.root, content, merge=merge)
     pages = read_pages(settings.root / docs)
@@ -93,8 +102,11 @@ def generate(
     final = dict(pages)
     final.update({c.path[prefix:]: c.new for c in changes if c.path.startswith(docs + "/")})
     findings = [*findings, *check_citations(project, final, docs)]
-    written: Sequence[str] = apply_changes(settings.root, changes) if write else ()
-    return Generated(tuple(changes), tuple(findings), tuple(written))
+    written: Sequence[str] = ()
+    if write:
+        written, changed = apply_changes(settings.root, changes)
+        findings += changed
+    return Generated(tuple(changes), tuple(findings), tuple(written), tuple(removed))
 
 
 def provided_urls(project: Project) -> dict[str, frozenset[str]]:

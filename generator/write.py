@@ -22,8 +22,8 @@ from typing import Literal
 
 from merge3 import Merge3
 
-from generator.errors import GeneratorError, RegionError
-from generator.files import write_atomic
+from generator.errors import RegionError, WriteError
+from generator.files import Pending, prepare
 from generator.model import Finding, Location, PagePlan, Severity
 from generator.regions import (
     Region,
@@ -175,30 +175,102 @@ def plan_pages(
     return changes, findings
 
 
-def apply_changes(root: Path, changes: Sequence[Change]) -> list[str]:
-    """Write the changed files atomically; leave unchanged files (and their mtime) alone.
+def apply_changes(root: Path, changes: Sequence[Change]) -> tuple[list[str], list[Finding]]:
+    """Write the changed files; leave unchanged files (and their mtime) alone.
+
+    1. Every changed file is first written to a temporary file beside it. When one cannot
+       be (a read-only folder, a full disk), every temporary file is removed and nothing
+       is written.
+    2. Each page is then read again just before it is replaced: a page that changed since
+       it was planned (saved in an editor meanwhile) is left as it is now and reported as
+       `page-changed`; the state file keeps that page's old merge bases.
 
     Args:
         root: The project root.
         changes: Changes from [`plan_pages`][generator.write.plan_pages].
 
     Returns:
-        The paths written, in order.
+        The paths written, in order, and the `page-changed` findings.
 
     Raises:
-        GeneratorError: A file changed on disk since it was planned; nothing was written.
+        WriteError: A file could not be written; nothing was written.
     """
-    todo = [change for change in changes if change.changed]
-    for change in todo:  # Check all before writing any: never overwrite a fresh hand edit.
-        if _read(root, change.path) != change.old:
-            raise GeneratorError(
-                "the file changed on disk while answersite was generating",
-                Location(change.path),
-                hint="run `answersite generate` again",
+    todo = [change for change in changes if change.changed and change.path != STATE_PATH]
+    state = next((c for c in changes if c.changed and c.path == STATE_PATH), None)
+    pending = _prepare_all(root, [*todo, *([state] if state else [])])
+    written: list[str] = []
+    findings: list[Finding] = []
+    skipped: list[str] = []
+    for change, item in zip(todo, pending, strict=False):
+        if _read_or_none(root, change.path) != change.old:
+            item.abort()
+            skipped.append(change.path)
+            findings.append(
+                Finding(
+                    "page-changed",
+                    Severity.ERROR,
+                    "the page changed while answersite was generating, so it was left as it is now",
+                    Location(change.path),
+                    "run `answersite generate` again",
+                )
             )
-    for change in todo:
-        write_atomic(root / change.path, change.new)
-    return [change.path for change in todo]
+            continue
+        item.commit()
+        written.append(change.path)
+    if state is not None:
+        item = pending[-1]
+        if skipped:  # the skipped pages keep their old merge bases
+            item.abort()
+            text = _keep_state(state, skipped)
+            if text != state.old and _read_or_none(root, STATE_PATH) == state.old:
+                (item,) = _prepare_all(root, [Change(STATE_PATH, state.old, text, "updated")])
+                item.commit()
+                written.append(STATE_PATH)
+        elif _read_or_none(root, STATE_PATH) == state.old:
+            item.commit()
+            written.append(STATE_PATH)
+        else:
+            item.abort()
+    return written, findings
+
+
+def _prepare_all(root: Path, changes: Sequence[Change]) -> list[Pending]:
+    """Write every change to its temporary file; on any failure remove them all."""
+    pending: list[Pending] = []
+    for change in changes:
+        try:
+            pending.append(prepare(root / change.path, change.new))
+        except OSError as error:
+            for item in pending:
+                item.abort()
+            reason = error.strerror or str(error)
+            raise WriteError(
+                f"cannot write the file: {reason}; nothing was written",
+                Location(change.path),
+                hint="make the folder writable and free some disk space, then run "
+                "`answersite generate` again",
+            ) from None
+    return pending
+
+
+def _keep_state(state: Change, pages: Sequence[str]) -> str:
+    """The new state text, with the old entries of `pages` (which were not written)."""
+    old = _load_state(state.old)
+    new = _load_state(state.new)
+    for page in pages:
+        if page in old:
+            new[page] = old[page]
+        else:
+            new.pop(page, None)
+    return json.dumps(new, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def _read_or_none(root: Path, path: str) -> str | None:
+    """The file's text now, or `None`; a file that is no longer UTF-8 reads as changed."""
+    try:
+        return _read(root, path)
+    except RegionError:
+        return "\0changed"
 
 
 def diff_changes(changes: Sequence[Change]) -> str:

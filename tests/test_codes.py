@@ -10,7 +10,7 @@ from generator.codes import CODES, codes_of
 from generator.model import Severity
 
 PACKAGE = Path(__file__).resolve().parent.parent / "generator"
-CODE_LIKE = re.compile(r"(bib|ref|yaml|question|workflow|region|citation|source|link)-[a-z-]+")
+CODE_LIKE = re.compile(r"(bib|ref|yaml|question|workflow|region|citation|source|link|page)-[a-z-]+")
 
 
 def strings_in_the_package() -> set[str]:

@@ -98,7 +98,8 @@ def test_mermaid_marks_provided_and_borrowed_nodes_differently() -> None:
     text = mermaid(workflow)
     assert text.splitlines()[:6] == [
         "flowchart TB",
-        '    n_a(["A #quot;quoted#quot; #lt;b#gt; #35;1 #amp; #96;x#96;<br/><small>H×W×3</small>"]):::ours',
+        '    n_a(["A #quot;quoted#quot; #lt;b#gt; #35;1 #amp; #96;x#96;'
+        '<br/><small>H×W×3</small>"]):::ours',
         '    n_m["Model<br/><small>H×W×3 → H×W×3</small>"]:::provided',
         '    n_end["Idea"]:::borrowed',
         "    n_a --> n_m",

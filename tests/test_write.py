@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import GeneratorError, RegionError
-from generator.model import Finding, Location, Severity
+from generator import files
+from generator.errors import RegionError, WriteError
+from generator.model import Finding, Location, PagePlan, Severity
 from generator.regions import checksum, format_body, parse, render_region
 from generator.write import (
     STATE_PATH,
     Change,
-    PagePlan,
     apply_changes,
     diff_changes,
     plan_pages,
@@ -41,7 +41,8 @@ def plan(content: str = OLD, path: str = PATH, **more: str) -> PagePlan:
 
 def generate(root: Path, *pages: PagePlan, merge: bool = False) -> tuple[list[str], list[Finding]]:
     changes, findings = plan_pages(root, pages, merge=merge)
-    return apply_changes(root, changes), findings
+    written, changed = apply_changes(root, changes)
+    return written, [*findings, *changed]
 
 
 def read(root: Path, path: str = PATH) -> str:
@@ -119,7 +120,7 @@ class TestIdempotence:
         mtime = freeze_mtime(root)
         changes, findings = plan_pages(root, [plan()])
         assert [c.status for c in changes] == ["unchanged", "unchanged"]
-        assert apply_changes(root, changes) == []
+        assert apply_changes(root, changes) == ([], [])
         assert findings == []
         assert (root / PATH).stat().st_mtime_ns == mtime
 
@@ -152,7 +153,7 @@ class TestRegenerate:
         mtime = freeze_mtime(root)
         changes, findings = plan_pages(root, [plan()])
         assert (changes[0].status, findings) == ("unchanged", [])
-        assert apply_changes(root, changes) == []
+        assert apply_changes(root, changes) == ([], [])
         assert read(root) == edited
         assert (root / PATH).stat().st_mtime_ns == mtime
 
@@ -174,7 +175,7 @@ class TestRegenerate:
             f"edit, or delete `(sum: {sum_})` from the end marker (line 16) to let answersite "
             "overwrite it"
         ]
-        assert apply_changes(root / "two", changes) == []
+        assert apply_changes(root / "two", changes) == ([], [])
         assert read(root / "two") == edited
 
     def test_unknown_region(self, root: Path) -> None:
@@ -298,7 +299,7 @@ class TestMerge:
             f"  hint: restore {STATE_PATH} from version control, or save your edit elsewhere, "
             f"delete `(sum: {sum_})` from the end marker, regenerate and redo your edit"
         ]
-        assert apply_changes(root, changes) == []
+        assert apply_changes(root, changes) == ([], [])
         assert read(root) == edited
 
     def test_untrusted_base(self, root: Path) -> None:
@@ -377,17 +378,86 @@ class TestAtomicity:
             generate(root, plan("- New"), plan(path="docs/bad.md"))
         assert read(root) == scaffold()
 
-    def test_file_changed_since_planning(self, root: Path) -> None:
+    def test_file_changed_since_planning_is_left_alone_and_reported(self, root: Path) -> None:
+        generate(root, plan())
+        state_before = read(root, STATE_PATH)
         changes, _ = plan_pages(root, [plan("- New"), plan(path="docs/new.md")])
         edit(root, lambda t: t + "\nlate edit\n")
-        with pytest.raises(GeneratorError) as raised:
+        written, findings = apply_changes(root, changes)
+        assert findings == [
+            Finding(
+                "page-changed",
+                Severity.ERROR,
+                "the page changed while answersite was generating, so it was left as it is now",
+                Location(PATH),
+                "run `answersite generate` again",
+            )
+        ]
+        assert written == ["docs/new.md", STATE_PATH]
+        assert read(root).endswith("late edit\n")
+        state = json.loads(read(root, STATE_PATH))
+        assert state[PATH] == json.loads(state_before)[PATH]  # its old merge base is kept
+        assert "docs/new.md" in state
+
+    def test_a_save_during_the_writes_is_not_overwritten(
+        self, root: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # The edit lands after answersite began replacing pages, before it reaches this one.
+        generate(root, plan(), plan(path="docs/other.md"))
+        changes, _ = plan_pages(root, [plan("- New"), plan("- New", path="docs/other.md")])
+        real_commit = files.Pending.commit
+        saved: list[str] = []
+
+        def commit_then_save(self: files.Pending) -> None:
+            real_commit(self)
+            if not saved:
+                saved.append(self.path.name)
+                other = root / ("docs/other.md" if self.path.name == "task.md" else PATH)
+                other.write_text(other.read_text(encoding="utf-8") + "saved meanwhile\n")
+
+        monkeypatch.setattr(files.Pending, "commit", commit_then_save)
+        written, findings = apply_changes(root, changes)
+        assert [f.code for f in findings] == ["page-changed"]
+        assert len(written) == 2  # one page and the state file
+        later = "docs/other.md" if saved == ["task.md"] else PATH
+        assert read(root, later).endswith("saved meanwhile\n")
+
+    @pytest.mark.parametrize(
+        ("errno_", "reason"),
+        [(28, "No space left on device"), (30, "Read-only file system"), (13, "Permission denied")],
+    )
+    def test_a_file_that_cannot_be_written_writes_nothing(
+        self, root: Path, monkeypatch: pytest.MonkeyPatch, errno_: int, reason: str
+    ) -> None:
+        generate(root, plan())
+        before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+        changes, _ = plan_pages(root, [plan("- New"), plan(path="docs/new.md")])
+        real_prepare = files.prepare
+
+        def fail_on_second(path: Path, data: str | bytes) -> files.Pending:
+            if path.name == "new.md":
+                raise OSError(errno_, reason)
+            return real_prepare(path, data)
+
+        monkeypatch.setattr("generator.write.prepare", fail_on_second)
+        with pytest.raises(WriteError) as raised:
             apply_changes(root, changes)
         assert str(raised.value) == (
-            f"{PATH}: the file changed on disk while answersite was generating\n"
-            "  hint: run `answersite generate` again"
+            f"docs/new.md: cannot write the file: {reason}; nothing was written\n"
+            "  hint: make the folder writable and free some disk space, then run "
+            "`answersite generate` again"
         )
-        assert not (root / "docs/new.md").exists()
-        assert read(root).endswith("late edit\n")
+        assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+
+    def test_temporary_files_of_killed_runs_are_removed(self, root: Path) -> None:
+        dead = root / "docs" / f".task.md.999999999-0123abcd{files.TEMP_SUFFIX}"
+        alive = root / "docs" / f".task.md.{os.getpid()}-0123abcd{files.TEMP_SUFFIX}"
+        old = root / "docs" / ".task.md.0123abcd.tmp"  # as earlier versions named them
+        for path in (dead, alive, old):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("half a page")
+        assert files.remove_stale_temps(root / "docs") == [dead, old]
+        assert alive.exists() and not dead.exists() and not old.exists()
 
     def test_no_temporary_files_left_and_mode_kept(self, root: Path) -> None:
         (root / PATH).chmod(0o640)
