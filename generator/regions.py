@@ -13,7 +13,10 @@ Text written by hand stays byte for byte.
 ```
 
 Each marker is an HTML comment alone on its line (spaces around it are tolerated), so
-it is invisible in the built site. The *body* of a region is the text strictly between
+it is invisible in the built site. A marker inside code (a fenced or indented block, as
+[`generator.scanner`][generator.scanner] reads it) is an example, not a marker.
+
+The *body* of a region is the text strictly between
 the begin-marker line and the end-marker line, line endings included. A generated body
 is always `"\\n" + content + "\\n\\n"` (content without leading or trailing newlines), or
 `"\\n"` for empty content: one blank line after the begin marker and one before the end
@@ -34,6 +37,7 @@ from dataclasses import dataclass, replace
 
 from generator.errors import RegionError
 from generator.model import Location
+from generator.scanner import code_lines
 
 __all__ = [
     "NAME_PATTERN",
@@ -245,9 +249,13 @@ def parse(text: str, path: str) -> ParsedPage:
     opened: tuple[str, int, str] | None = None  # name, line, begin_text
     body: list[str] = []
     seen: dict[str, int] = {}
+    # A marker shown as an example inside code is text, as MkDocs renders it.
+    code = (
+        {line.number for line in code_lines(text) if line.code} if "answersite" in text else set()
+    )
     for number, line in enumerate(_split_lines(text), start=1):
         content = _strip_ending(line)
-        if not _CANDIDATE.match(content):
+        if number in code or not _CANDIDATE.match(content):
             (body if opened else chunk).append(line)
             continue
         where = Location(path, number)

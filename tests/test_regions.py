@@ -101,7 +101,8 @@ class TestRenderRegion:
             "<!-- answersite:begin e -->\n<!-- answersite:end e -->\n", id="empty-unprotected"
         ),
         pytest.param(
-            "  <!--answersite:begin e-->  \n\n\t<!-- answersite:end  e  (sum: aaaaaaaaaa) -->\t\n",
+            # (Four columns of indentation after a blank line would make it code.)
+            "  <!--answersite:begin e-->  \n\n   <!-- answersite:end  e  (sum: aaaaaaaaaa) -->\t\n",
             id="tolerated-spaces",
         ),
         pytest.param(
@@ -395,3 +396,15 @@ def test_find_conflicts_offsets_lines() -> None:
 )
 def test_newline_of(text: str, newline: str) -> None:
     assert newline_of(text) == newline
+
+
+def test_marker_examples_inside_code_are_text() -> None:
+    page = (
+        "# Editing\n\nA region looks like this:\n\n```markdown\n"
+        "<!-- answersite:begin task -->\n...\n<!-- answersite:end task (sum: 0123456789) -->\n"
+        "```\n\nOr indented:\n\n    <!-- answersite:begn typo -->\n\n"
+        + render_region("real", "body")
+    )
+    parsed = parse(page, "docs/guide.md")
+    assert [region.name for region in parsed.regions] == ["real"]
+    assert parsed.text == page
