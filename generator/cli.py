@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from generator import __version__, pipeline
 from generator.errors import ConfigError, GeneratorError, InputError, RegionError, WriteError
@@ -189,19 +189,59 @@ def _build(args: argparse.Namespace, root: Path, fmt: str) -> int:
         print("answersite: not building: fix the findings above first", file=sys.stderr)
         return code
     _show_mkdocs_log(verbose=args.verbose)
-    overrides: dict[str, Any] = {"strict": True}
     if args.site_dir is not None:
-        overrides["site_dir"] = str(args.site_dir.resolve())
-    config = load_mkdocs_config(root, **overrides)
+        target = args.site_dir.resolve()
+    else:
+        target = Path(load_mkdocs_config(root).site_dir).resolve()
+    # Build beside the target and swap it in only when the build succeeds: a failed build
+    # never leaves a site that could be served or published.
+    staging = target.with_name(f"{target.name}.building")
+    failed = target.with_name(f"{target.name}.failed")
+    shutil.rmtree(staging, ignore_errors=True)
+    config = load_mkdocs_config(root, strict=True, site_dir=str(staging))
     try:
         build(config)
     except (exceptions.Abort, exceptions.BuildError, exceptions.PluginError) as error:
-        print(f"answersite: the build failed: {error}", file=sys.stderr)
+        shutil.rmtree(failed, ignore_errors=True)
+        if staging.is_dir():
+            staging.rename(failed)
+            kept = f"; the failed build is in {_shown(failed, root)}/ to inspect"
+        else:
+            kept = ""
+        print(
+            f"answersite: the build failed: {error}\n"
+            f"answersite: {_shown(target, root)}/ was left as it was{kept}",
+            file=sys.stderr,
+        )
         return ExitCode.FINDINGS
     except exceptions.ConfigurationError as error:
+        shutil.rmtree(staging, ignore_errors=True)
         raise ConfigError(f"invalid configuration: {error}", hint="fix mkdocs.yml") from None
-    print(f"built {config.site_dir}", file=sys.stderr)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap(staging, target)
+    shutil.rmtree(failed, ignore_errors=True)
+    print(f"built {_shown(target, root)}", file=sys.stderr)
     return ExitCode.OK
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Put the folder `new` in the place of `target` (the old one is removed)."""
+    old = target.with_name(f"{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _shown(path: Path, root: Path) -> str:
+    """A path as the user should read it: relative to the project when inside it."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _serve(args: argparse.Namespace, root: Path, fmt: str) -> int:

@@ -12,6 +12,7 @@ import html
 import json
 import logging
 import posixpath
+from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -26,10 +27,12 @@ from generator.analyse import check_citations, question_of, workflow_of
 from generator.citations import CitationGroup, replace_citations
 from generator.config import AnswersiteConfig
 from generator.errors import GeneratorError
+from generator.files import write_atomic
 from generator.model import Finding, Project, Question, Severity, source_anchor
+from generator.report import format_findings
 from generator.settings import Settings, settings_from
 
-__all__ = ["AnswersitePlugin", "workflow_data"]
+__all__ = ["FAILED_MARKER", "AnswersitePlugin", "workflow_data"]
 
 log = logging.getLogger("mkdocs.plugins.answersite")
 
@@ -68,6 +71,12 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
         self.settings: Settings | None = None
         self.project = Project()
         self.markdown: dict[str, str] = {}
+        self.files: Files | None = None
+        self.serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Remember whether MkDocs serves the site (then failed pages are withheld)."""
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Load the reference set and warn when `docs/` is stale."""
@@ -88,6 +97,7 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
         for question in self.project.questions:
             text = json.dumps(workflow_data(question), indent=2, ensure_ascii=False) + "\n"
             files.append(File.generated(config, f"{question.id}/workflow.json", content=text))
+        self.files = files
         return files
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -126,16 +136,52 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
         )
 
     def on_post_build(self, config: MkDocsConfig) -> None:
-        """Warn about provided sources no page cites; check every link of the built site."""
+        """Warn about provided sources no page cites; check every link of the built site.
+
+        When the check finds errors, the site is marked as failed (`FAILED_MARKER`, which
+        `answersite serve` and the Pages workflow refuse), and under `mkdocs serve` each page
+        with an error is withheld: replaced by a notice, so what the check refused is
+        never served.
+        """
         for finding in check_citations(self.project, self.markdown, self._docs):
             if finding.severity is Severity.WARNING:
                 log.warning(str(finding))
-        if self.settings is not None and self.settings.check_links:
-            _check_links(self.settings, self.project)
+        if self.settings is None or not self.settings.check_links:
+            return
+        findings = _check_links(self.settings, self.project)
+        errors = [f for f in findings if f.severity is Severity.ERROR]
+        site = Path(config.site_dir)
+        if not errors:
+            (site / FAILED_MARKER).unlink(missing_ok=True)
+            return
+        write_atomic(site / FAILED_MARKER, format_findings(errors, "json"))
+        if self.serving:
+            for page in self._pages_of(errors, site):
+                write_atomic(page, _withheld(len(errors)))
 
     @property
     def _docs(self) -> str:
         return self.settings.docs if self.settings else "docs"
+
+    def _pages_of(self, findings: list[Finding], site: Path) -> set[Path]:
+        """The built pages the findings are about (every page, for a theme's template)."""
+        pages = {p for p in site.rglob("*.html") if p.is_file()}
+        found: set[Path] = set()
+        root = self.settings.root if self.settings else Path()
+        for finding in findings:
+            path = finding.location.path if finding.location else ""
+            docs_prefix = f"{self._docs}/"
+            built = None
+            if path.startswith(docs_prefix) and self.files is not None:
+                file = self.files.get_file_from_path(path[len(docs_prefix) :])
+                built = Path(file.abs_dest_path) if file is not None else None
+            elif path:
+                candidate = (root / path).resolve()
+                built = candidate if candidate in pages else None
+            if built is None:
+                return pages  # a template or the theme: every page may carry it
+            found.add(built)
+        return found
 
     def _link(
         self, group: CitationGroup, page: Page, files: Files, question: Question | None
@@ -179,6 +225,21 @@ def _page_rank(item: object) -> tuple[int, str]:
             return _PAGE_ORDER.index(name), name
         return len(_PAGE_ORDER), name
     return len(_PAGE_ORDER) + 1, ""
+
+
+FAILED_MARKER = ".answersite-failed.json"
+"""Written into a built site whose link check found errors: the findings, as JSON."""
+
+
+def _withheld(errors: int) -> str:
+    """The notice that replaces a page the link check refused, under `mkdocs serve`."""
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        "<title>Page withheld</title></head><body><main><h1>Page withheld</h1>"
+        f"<p>answersite's link check found {errors} error{'s' if errors != 1 else ''} in this "
+        "site, some in this page, so it is not served. The terminal running the server "
+        "lists them; fix them and save to rebuild.</p></main></body></html>\n"
+    )
 
 
 def _describe(error: GeneratorError) -> str:

@@ -158,3 +158,52 @@ def test_a_hand_edit_survives_a_build(project: Path, run_cli: Run) -> None:
     assert page.read_bytes() == before
     html = (project / "site" / QUESTION / "task/index.html").read_text(encoding="utf-8")
     assert "A note by hand." in html
+
+
+def test_a_failed_build_leaves_no_servable_site(project: Path, run_cli: Run) -> None:
+    assert run_cli("build", "--project", project)[0] == 0
+    good = {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+    page = project / "docs" / QUESTION / "task.md"
+    page.write_text(
+        page.read_text(encoding="utf-8") + '\n<img src="https://tracker.example/pixel.png">\n',
+        encoding="utf-8",
+    )
+    code, _, err = run_cli("build", "--project", project)
+    assert code == 1
+    assert "site/ was left as it was; the failed build is in site.failed/ to inspect" in err
+    # The last good build is untouched; the failed one is kept apart, marked, never swapped in.
+    assert {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()} == good
+    failed = project / "site.failed"
+    marker = json.loads((failed / ".answersite-failed.json").read_text(encoding="utf-8"))
+    assert {f["code"] for f in marker["findings"]} == {"link-not-provided"}
+    assert not (project / "site.building").exists()
+    # The check still reads the failed build, for annotations on a pull request.
+    code, out, _ = run_cli("check", failed, "--project", project, "--format", "github")
+    assert code == 1 and "tracker.example" in out
+    # Fixed: the next build replaces the site and drops the failed one.
+    page.write_text(page.read_text(encoding="utf-8").replace("<img", "<!-- img"), "utf-8")
+    page.write_text(page.read_text(encoding="utf-8").replace('.png">', '.png" -->'), "utf-8")
+    assert run_cli("build", "--project", project)[0] == 0
+    assert not failed.exists()
+
+
+def test_under_serve_a_page_the_check_refuses_is_withheld(project: Path, run_cli: Run) -> None:
+    from mkdocs.commands.build import build
+
+    from generator.settings import load_mkdocs_config
+
+    assert run_cli("generate", "--project", project)[0] == 0
+    page = project / "docs" / QUESTION / "task.md"
+    page.write_text(
+        page.read_text(encoding="utf-8") + "\n[click](javascript:alert(1))\n", encoding="utf-8"
+    )
+    site = project / "served"
+    config = load_mkdocs_config(project, site_dir=str(site), strict=False)
+    plugin = config.plugins["answersite"]
+    plugin.on_startup(command="serve", dirty=False)  # type: ignore[attr-defined]
+    build(config)  # not strict, as `mkdocs serve`
+    task = (site / QUESTION / "task/index.html").read_text(encoding="utf-8")
+    assert "Page withheld" in task and "javascript:" not in task
+    workflow = (site / QUESTION / "workflow/index.html").read_text(encoding="utf-8")
+    assert "Page withheld" not in workflow  # only the page with the error
+    assert (site / ".answersite-failed.json").is_file()
