@@ -86,18 +86,26 @@ def generate(
         WriteError: A page cannot be written (read-only, disk full); nothing is written.
     """
     docs = settings.docs
+    _check_question_folders(settings, project)
     removed: list[str] = []
     if write:  # what a killed run left behind
         for folder in (docs, settings.references, STATE_PATH.split("/")[0]):
             for path in remove_stale_temps(settings.root / folder):
                 removed.append(path.relative_to(settings.root).as_posix())
     content = render_content_pages(project, docs)
-    first, _ = plan_pages(settings.root, content, merge=merge)
     pages = read_pages(settings.root / docs)
     prefix = len(docs) + 1
-    pages.update({c.path[prefix:]: c.new for c in first if c.path.startswith(docs + "/")})
-    cited = index_citations(pages)
-    plans = content + render_reference_pages(project, cited, docs)
+
+    def update(planned: list[Change]) -> None:
+        pages.update({c.path[prefix:]: c.new for c in planned if c.path.startswith(docs + "/")})
+
+    update(plan_pages(settings.root, content, merge=merge)[0])
+    # The references pages cite sources too (in their annotations), and who cites whom is
+    # what their "cited on" lines show: plan them once to know their own citations, then
+    # again with those, so that one run reaches what the next would (a fixed point).
+    first = render_reference_pages(project, index_citations(pages), docs)
+    update(plan_pages(settings.root, first, merge=merge)[0])
+    plans = content + render_reference_pages(project, index_citations(pages), docs)
     changes, findings = plan_pages(settings.root, plans, merge=merge)
     final = dict(pages)
     final.update({c.path[prefix:]: c.new for c in changes if c.path.startswith(docs + "/")})
@@ -107,6 +115,28 @@ def generate(
         written, changed = apply_changes(settings.root, changes)
         findings += changed
     return Generated(tuple(changes), tuple(findings), tuple(written), tuple(removed))
+
+
+def _check_question_folders(settings: Settings, project: Project) -> None:
+    """A question's folder must not take the URL of a page written by hand."""
+    findings = []
+    for question in project.questions:
+        page = f"{settings.docs}/{question.id}.md"
+        if (settings.root / page).is_file():
+            findings.append(
+                Finding(
+                    "question-bad-id",
+                    Severity.ERROR,
+                    f"the question `{question.id}` would be published at the URL of the "
+                    f"page {page}",
+                    question.location,
+                    f"rename the question file, or rename {page}",
+                )
+            )
+    if findings:
+        raise InputError(
+            "a question's pages would replace a page; nothing was written", findings=tuple(findings)
+        )
 
 
 def provided_urls(project: Project) -> dict[str, frozenset[str]]:

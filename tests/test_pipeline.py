@@ -113,3 +113,17 @@ def test_a_missing_docs_folder_is_a_config_error(project: Path, run_cli: Run) ->
     assert err.startswith("answersite: error: mkdocs.yml: invalid configuration: ")
     assert "Config value 'docs_dir': The path" in err
     assert "isn't an existing directory.\n  hint: fix this value in mkdocs.yml\n" in err
+
+
+def test_a_question_cannot_take_the_url_of_a_hand_written_page(
+    project: Path, run_cli: Callable[..., tuple[int, str, str]]
+) -> None:
+    (project / "docs" / "phone-3x-upscale.md").write_text("# Mine\n", encoding="utf-8")
+    before = {p: p.read_bytes() for p in (project / "docs").rglob("*") if p.is_file()}
+    code, _, err = run_cli("generate", "--project", project)
+    assert code == 3
+    assert (
+        "references/questions/phone-3x-upscale.yaml:1: error: the question `phone-3x-upscale` "
+        "would be published at the URL of the page docs/phone-3x-upscale.md [question-bad-id]"
+    ) in err
+    assert {p: p.read_bytes() for p in (project / "docs").rglob("*") if p.is_file()} == before

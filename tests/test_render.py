@@ -9,7 +9,17 @@ import pytest
 
 from generator.analyse import Citer
 from generator.load import load_project
-from generator.model import Location, Source, Workflow, WorkflowEdge, WorkflowNode, source_anchor
+from generator.model import (
+    Location,
+    Project,
+    Question,
+    Source,
+    SourceUse,
+    Workflow,
+    WorkflowEdge,
+    WorkflowNode,
+    source_anchor,
+)
 from generator.render import (
     format_authors,
     format_citation,
@@ -107,3 +117,18 @@ def test_mermaid_marks_provided_and_borrowed_nodes_differently() -> None:
     ]
     assert "classDef borrowed stroke-width:2px,stroke-dasharray:7 4" in text
     assert "classDef provided stroke-width:3px" in text
+
+
+def test_a_question_with_one_source_renders() -> None:
+    # Regression: `{{ "s" if n != 1 }}` printed an undefined value for one source.
+    source = Source("k", "T", Location("r.bib", 1))
+    question = Question(
+        "q",
+        "Q",
+        "Why?",
+        (SourceUse("k", "related-paper", "A note.", Location("q.yaml", 3)),),
+        Location("q.yaml", 1),
+    )
+    plans = render_content_pages(Project({"k": source}, (question,)))
+    home = next(p for p in plans if p.path == "docs/index.md")
+    assert "1 provided source:" in home.regions["questions"]
