@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 
-from generator.scanner import code_lines, is_fence_opener, mask_code
+from generator.scanner import code_lines, is_fence_opener
 
 __all__ = [
     "Markdown",
@@ -121,9 +121,11 @@ def attribute(value: str) -> str:
 def markdown(value: str | None, *, indent: int = 0) -> Markdown:
     """Markdown from the input, kept as Markdown but without raw HTML or attribute lists.
 
-    Outside code (as [`generator.scanner`][generator.scanner] reads it), `<` becomes `&lt;`,
-    so no tag, comment, autolink or region marker comes through (they show as text), and
-    `{`/`}` are backslash-escaped, so `attr_list` cannot add attributes such as `onclick`.
+    Outside code blocks (as [`generator.scanner`][generator.scanner] reads them), `<`
+    becomes `&lt;`, so no tag, comment, autolink or region marker comes through (they show
+    as text), and `{`/`}` are backslash-escaped, so `attr_list` cannot add attributes such
+    as `onclick`. This holds inside inline code too (where it shows as `&lt;` or `\\{`):
+    where a code span ends cannot be known for certain from the value alone.
     A fence that the value opens but does not close is escaped, so that it cannot pair with
     a fence later in the page. Control characters are dropped, line endings become `\\n`,
     and the first line loses its indentation (it follows a list marker or a blank line).
@@ -137,17 +139,28 @@ def markdown(value: str | None, *, indent: int = 0) -> Markdown:
     source = source.strip("\n").lstrip(" \t")
     if not source:
         return Markdown("")
-    masked = mask_code(source)
-    chars = list(source)
-    for index, char in enumerate(source):
-        if char in "<{}" and masked[index] == char:  # not inside code
-            chars[index] = "&lt;" if char == "<" else f"\\{char}"
-    lines = "".join(chars).split("\n")
-    for line in code_lines(source):
-        if not line.code and is_fence_opener(line.text):
-            text_ = lines[line.number - 1]
-            at = len(text_) - len(text_.lstrip(" \t>"))
-            lines[line.number - 1] = f"{text_[:at]}&#{ord(text_[at])};{text_[at + 1 :]}"
+    lines = source.split("\n")
+    while True:  # escaping one fence may free a later line to open one: until none is left
+        unpaired = next(
+            (
+                line.number - 1
+                for line in code_lines("\n".join(lines))
+                if not line.code and is_fence_opener(line.text)
+            ),
+            None,
+        )
+        if unpaired is None:
+            break
+        text_ = lines[unpaired]
+        at = len(text_) - len(text_.lstrip(" \t>"))
+        lines[unpaired] = f"{text_[:at]}&#{ord(text_[at])};{text_[at + 1 :]}"
+    blocks = {line.number - 1 for line in code_lines("\n".join(lines)) if line.code}
+    for index, text_ in enumerate(lines):
+        if index not in blocks:
+            # Even inside a code span: where a span ends is not certain from one value
+            # alone (an HTML block or a heading line splits a paragraph), and a `<` or `{`
+            # left raw by a wrong guess would make markup. In a span it shows as `&lt;`.
+            lines[index] = text_.replace("<", "&lt;").replace("{", "\\{").replace("}", "\\}")
     if indent:
         pad = " " * indent
         lines = [f"{pad}{line}" if n and line.strip() else line for n, line in enumerate(lines)]

@@ -210,3 +210,22 @@ def test_a_value_cannot_reach_python_markdowns_placeholders() -> None:
     # a stashed block into its place.
     assert "\x02" not in escape.text("\x02wzxhzdk:0\x03")
     assert "\x02" not in escape.markdown("\x02wzxhzdk:0\x03")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param("```\n<!-- answersite:end x -->`", id="escaped-fence-frees-a-comment"),
+        pytest.param("x ` y\nz `a <b onclick=x> c`", id="span-paired-across-lines"),
+        pytest.param("`a\n# x <img src=x onerror=y>`", id="heading-splits-a-span"),
+        pytest.param("para\n\n    <div onclick=x>", id="indented-html"),
+        pytest.param("~~~\n~~~x\n<i>\n~~~", id="fence-freed-by-escaping"),
+    ],
+)
+def test_markdown_values_regressions(value: str) -> None:
+    page = render(escape.markdown(value))
+    tree = LexborHTMLParser(page)
+    tags = {node.tag for node in tree.body.traverse(include_text=False)} if tree.body else set()
+    assert tags <= MARKDOWN_TAGS | {"body"}, page
+    attributes = {name for node in tree.css("*") for name in node.attributes}
+    assert not {name for name in attributes if name.startswith("on")}, page
