@@ -54,14 +54,16 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SPACE = re.compile(r"[\s\u2028\u2029]+")
 # Punctuation that makes Markdown wherever it stands, escaped with Python-Markdown's
 # backslash escapes (`|` is one once the tables extension is on).
-_BACKSLASHED = re.compile(r"([\\`*_{}\[\]#|])")
+_BACKSLASHED = re.compile(r"([\\`*_{}#|])")
 # Syntax that counts only at the start of a line (lists, definitions, setext underlines,
 # rules, fences): the character that makes it becomes an entity.
+_RULE = re.compile(r"[-=_* ]+")
 _LEADING = re.compile(
     r"\d{1,9}[.)](?=[ \t]|\Z)"  # an ordered list
     r"|[-+:](?=[ \t]|\Z)"  # a bullet list, a definition
     r"|[=-]+[ \t]*\Z"  # a setext underline, a rule
     r"|~{3,}"  # a fence
+    r"|!!!|\?\?\?"  # an admonition, a collapsible block
 )
 
 
@@ -83,7 +85,13 @@ def text(value: str | None) -> Markdown:
     """
     line = one_line(value or "")
     line = line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    rule = _RULE.fullmatch(line)
     line = _BACKSLASHED.sub(r"\\\1", line)
+    # Block syntax is found before backslash escapes are read: brackets (reference and
+    # footnote definitions) become entities, and so do dashes that would make a rule.
+    line = line.replace("[", "&#91;").replace("]", "&#93;")
+    if rule:  # dashes alone make a rule even after a list marker
+        line = line.replace("-", "&#45;").replace("=", "&#61;")
     leading = _LEADING.match(line)
     if leading:
         at = len(leading.group(0).rstrip(" \t")) - 1 if line[0].isdigit() else 0
