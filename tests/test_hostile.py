@@ -15,7 +15,24 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
+from test_escape import HOSTILE, render, shape
+
+from generator import escape
+from generator.model import (
+    Location,
+    Project,
+    Question,
+    Source,
+    SourceUse,
+    Task,
+    Workflow,
+    WorkflowEdge,
+    WorkflowNode,
+)
+from generator.render import render_content_pages, render_reference_pages
 
 pytestmark = pytest.mark.e2e
 
@@ -138,3 +155,48 @@ def test_in_a_browser_nothing_runs_and_the_diagram_renders(site: Path) -> None:
         assert dialogs == [] and errors == []
         assert [url for url in requested if not url.startswith(base_url)] == []
         page.close()
+
+
+# -- the same promise as a property, for every field, rendered by Python-Markdown --------
+_text = st.one_of(
+    st.lists(st.sampled_from(HOSTILE), min_size=1, max_size=12).map("".join),
+    st.text(min_size=1, max_size=30),
+).filter(lambda value: bool(escape.one_line(value)))
+PLAIN_FIELDS = (
+    "title", "author", "venue", "pages", "year", "eprint", "model", "q_title", "question",
+    "instructions", "task", "input", "output", "label", "takes", "gives", "edge",
+)  # fmt: skip
+
+
+def _project(v: dict[str, str]) -> Project:
+    here = Location("references/x.yaml", 1)
+    source = Source(
+        "k1", v["title"], here, authors=(v["author"], "Last, First"), venue=v["venue"],
+        pages=v["pages"], year=v["year"], eprint=v["eprint"], url="https://papers.example/1",
+        annotation="A *note* [@k1].",
+    )  # fmt: skip
+    use = SourceUse("k1", "recommended-model", "Why [@k1].", here, model=v["model"])
+    nodes = (
+        WorkflowNode("a", v["label"], "input", "ours", takes=v["takes"], gives=v["gives"]),
+        WorkflowNode("b", v["label"], "model", "provided", sources=("k1",), note="Note."),
+    )
+    question = Question(
+        "q", v["q_title"], v["question"], (use,), here, instructions=v["instructions"],
+        task=Task(v["task"], "A summary.", v["input"], v["output"], ("Fast.",)),
+        workflow=Workflow(nodes, (WorkflowEdge("a", "b", v["edge"]),)),
+    )  # fmt: skip
+    return Project({"k1": source}, (question,))
+
+
+def _shapes(project: Project) -> dict[str, object]:
+    plans = render_content_pages(project) + render_reference_pages(project, {})
+    return {plan.path: shape(render(plan.scaffold)) for plan in plans}
+
+
+BASELINE = _shapes(_project({field: "Word" for field in PLAIN_FIELDS}))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.fixed_dictionaries({field: _text for field in PLAIN_FIELDS}))
+def test_no_value_adds_a_tag_an_attribute_or_a_link(values: dict[str, str]) -> None:
+    assert _shapes(_project(values)) == BASELINE, values
