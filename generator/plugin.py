@@ -15,6 +15,7 @@ import posixpath
 from pathlib import Path
 from typing import Any
 
+from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -32,7 +33,7 @@ from generator.model import Finding, Project, Question, Severity, source_anchor
 from generator.report import format_findings
 from generator.settings import Settings, settings_from
 
-__all__ = ["FAILED_MARKER", "AnswersitePlugin", "workflow_data"]
+__all__ = ["FAILED_MARKER", "MERMAID", "AnswersitePlugin", "workflow_data"]
 
 log = logging.getLogger("mkdocs.plugins.answersite")
 
@@ -82,6 +83,9 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
         """Load the reference set and warn when `docs/` is stale."""
         self.settings = settings_from(config, self.config)
         self.markdown = {}
+        # Served from the site itself: Material would otherwise fetch Mermaid from a CDN.
+        if not any(str(script).endswith("mermaid.min.js") for script in config.extra_javascript):
+            config.extra_javascript.append(ExtraScriptValue(MERMAID))
         try:
             self.project = pipeline.load(self.settings)
             generated = pipeline.generate(self.settings, self.project, write=False)
@@ -93,7 +97,11 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        """Add each question's `workflow.json` as a generated file."""
+        """Add each question's `workflow.json`, and Mermaid, as generated files."""
+        for name in (MERMAID, MERMAID_LICENSE):
+            if files.get_file_from_path(name) is None:  # a project may ship its own
+                shipped = _ASSETS / name.rsplit("/", 1)[-1]
+                files.append(File.generated(config, name, abs_src_path=str(shipped)))
         for question in self.project.questions:
             text = json.dumps(workflow_data(question), indent=2, ensure_ascii=False) + "\n"
             files.append(File.generated(config, f"{question.id}/workflow.json", content=text))
@@ -226,6 +234,11 @@ def _page_rank(item: object) -> tuple[int, str]:
         return len(_PAGE_ORDER), name
     return len(_PAGE_ORDER) + 1, ""
 
+
+MERMAID = "assets/javascripts/mermaid.min.js"
+"""Where the site serves Mermaid (the unmodified `mermaid@11` build shipped in the package)."""
+MERMAID_LICENSE = "assets/javascripts/mermaid.LICENSE.txt"
+_ASSETS = Path(__file__).resolve().parent / "assets"
 
 FAILED_MARKER = ".answersite-failed.json"
 """Written into a built site whose link check found errors: the findings, as JSON."""

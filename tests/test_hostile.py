@@ -47,8 +47,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     project = tmp_path_factory.mktemp("hostile") / "project"
     shutil.copytree(FIXTURE, project)
-    # The site ships Mermaid as the default one does (Material would fetch it otherwise).
-    shutil.copytree(ROOT / "docs" / "assets", project / "docs" / "assets")
+    (project / "docs").mkdir()
     assert main(["build", "--project", str(project)]) == 0
     return project / "site"
 
