@@ -98,6 +98,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--timeout", type=float, default=10.0, help="online: seconds per request")
 
+    init = commands.add_parser(
+        "init", parents=[common], help="make a new project that builds as it is"
+    )
+    init.add_argument("folder", type=Path, help="the project folder (created if needed)")
+
     importer = commands.add_parser(
         "import", parents=[common], help="import a question from the plain prompt format"
     )
@@ -253,7 +258,13 @@ def _serve(args: argparse.Namespace, root: Path, fmt: str) -> int:
     if code != ExitCode.OK:
         return code
     _show_mkdocs_log(verbose=True)
-    serve(config_file=str(root / "mkdocs.yml"), dev_addr=args.dev_addr, strict=False)
+    from generator import plugin
+
+    plugin.GENERATE_WHILE_SERVING = True  # a saved question or source regenerates the pages
+    try:
+        serve(config_file=str(root / "mkdocs.yml"), dev_addr=args.dev_addr, strict=False)
+    finally:
+        plugin.GENERATE_WHILE_SERVING = False
     return ExitCode.OK
 
 
@@ -295,6 +306,29 @@ def _import(args: argparse.Namespace, root: Path, fmt: str) -> int:
     return ExitCode.OK
 
 
+def _init(args: argparse.Namespace, root: Path, fmt: str) -> int:
+    from generator.init import init_project
+
+    folder = args.folder.resolve()
+    try:
+        done = init_project(folder)
+    except OSError as error:
+        raise WriteError(
+            f"cannot write the project: {error.strerror or error}",
+            hint="choose a folder you can write to",
+        ) from None
+    for path in done.written:
+        print(f"wrote {path}", file=sys.stderr)
+    for path in done.kept:
+        print(f"kept {path} (it exists; init never overwrites a file)", file=sys.stderr)
+    print(
+        f"next: answersite import PROMPT.txt --project {folder}; answersite build --project "
+        f"{folder}",
+        file=sys.stderr,
+    )
+    return ExitCode.OK
+
+
 def _settings_or_default(root: Path) -> Settings:
     """The project's settings, or the defaults for a folder that has no `mkdocs.yml` yet."""
     if (root / "mkdocs.yml").is_file():
@@ -318,4 +352,5 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, Path, str], int]] = {
     "serve": _serve,
     "check": _check,
     "import": _import,
+    "init": _init,
 }

@@ -18,6 +18,7 @@ from typing import Any
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
@@ -86,15 +87,26 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
         # Served from the site itself: Material would otherwise fetch Mermaid from a CDN.
         if not any(str(script).endswith("mermaid.min.js") for script in config.extra_javascript):
             config.extra_javascript.append(ExtraScriptValue(MERMAID))
+        write = self.serving and GENERATE_WHILE_SERVING
         try:
             self.project = pipeline.load(self.settings)
-            generated = pipeline.generate(self.settings, self.project, write=False)
+            generated = pipeline.generate(self.settings, self.project, write=write)
         except GeneratorError as error:
             raise PluginError(_describe(error)) from None
-        if generated.stale:
+        for path in generated.written:
+            log.info(f"answersite: wrote {path}")
+        for finding in generated.findings:
+            if write and finding.severity is Severity.ERROR:
+                log.error(str(finding))
+        if generated.stale and not write:
             names = ", ".join(change.path for change in generated.stale)
             log.warning(f"generated pages are stale ({names}): run `answersite generate`")
         return config
+
+    def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> None:
+        """Watch the reference folder too: a saved question or source rebuilds the site."""
+        if self.settings is not None:
+            server.watch(str(self.settings.root / self.settings.references))
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Add each question's `workflow.json`, and Mermaid, as generated files."""
@@ -234,6 +246,11 @@ def _page_rank(item: object) -> tuple[int, str]:
         return len(_PAGE_ORDER), name
     return len(_PAGE_ORDER) + 1, ""
 
+
+GENERATE_WHILE_SERVING = False
+"""Set by `answersite serve`: under `mkdocs serve`, write the generated pages before each
+build, so that saving a question or a source shows at once. Plain `mkdocs serve` and every
+build leave `docs/` alone (the pages are written by `answersite generate`)."""
 
 MERMAID = "assets/javascripts/mermaid.min.js"
 """Where the site serves Mermaid (the unmodified `mermaid@11` build shipped in the package)."""

@@ -157,3 +157,36 @@ def test_stale_docs_are_a_warning_and_the_plugin_writes_nothing(
         build(load_config(config_file=str(root / "mkdocs.yml"), strict=True))
     assert any("generated pages are stale (docs/index.md" in r.getMessage() for r in caplog.records)
     assert {p: p.read_bytes() for p in (root / "docs").rglob("*") if p.is_file()} == before
+
+
+def test_answersite_serve_regenerates_and_watches_the_references(
+    tmp_path: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mkdocs.commands.build import build
+
+    from generator import plugin
+    from generator.settings import load_mkdocs_config
+
+    root = make_project(tmp_path)
+    assert run_cli("generate", "--project", root)[0] == 0
+    question = root / "references/questions/why.yaml"
+    question.write_text(question.read_text(encoding="utf-8").replace("so?", "so, edited?"), "utf-8")
+    monkeypatch.setattr(plugin, "GENERATE_WHILE_SERVING", True)
+    config = load_mkdocs_config(root, site_dir=str(tmp_path / "served"), strict=False)
+    instance = config.plugins["answersite"]
+    instance.on_startup(command="serve", dirty=False)  # type: ignore[attr-defined]
+    watched: list[str] = []
+
+    class Server:
+        def watch(self, path: str) -> None:
+            watched.append(path)
+
+    build(config)
+    instance.on_serve(Server(), config, None)  # type: ignore[attr-defined]
+    assert watched == [str(root / "references")]
+    assert "Why is it so, edited?" in (root / "docs/why/index.md").read_text(encoding="utf-8")
+    # Plain builds (and plain `mkdocs serve`) never write into docs/.
+    monkeypatch.setattr(plugin, "GENERATE_WHILE_SERVING", False)
+    question.write_text(question.read_text(encoding="utf-8").replace("edited", "again"), "utf-8")
+    build(load_mkdocs_config(root, site_dir=str(tmp_path / "built"), strict=False))
+    assert "again" not in (root / "docs/why/index.md").read_text(encoding="utf-8")
