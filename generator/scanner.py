@@ -269,7 +269,9 @@ def _span_end(text: str, begin: int) -> tuple[int, int]:
             longest, longest_end = i - run, i
     if 0 < longest < ticks:  # a shorter run closes the span: the extra ticks are its text
         return longest_end, longest_end
-    return begin, start
+    # Unpaired: Python-Markdown resumes as many characters again past the run (its
+    # `find_code_spans` adds the run's length twice), so mirror that.
+    return begin, start + ticks
 
 
 def _mask_spans(text: str) -> str:
@@ -309,7 +311,7 @@ def mask_code(text: str) -> str:
 
     def flush() -> None:
         if paragraph:
-            out.append(_mask_spans("".join(paragraph)))
+            out.append(_mask_paragraph(paragraph))
             paragraph.clear()
 
     lines = code_lines(text)
@@ -326,6 +328,33 @@ def mask_code(text: str) -> str:
         else:
             paragraph.append(piece)
     flush()
+    return "".join(out)
+
+
+def _mask_paragraph(pieces: list[str]) -> str:
+    """Mask the code spans of a paragraph's lines, read without their `>` quote prefixes.
+
+    Python-Markdown pairs backticks in a blockquote's text after removing the `>`s, so the
+    spans are found there and the masks put back at the same characters.
+    """
+    kept: list[str] = []
+    where: list[int] = []  # the offset in the joined pieces of each kept character
+    offset = 0
+    for piece in pieces:
+        quote = _QUOTE.match(piece)
+        skip = quote.end() if quote else 0
+        kept.append(piece[skip:])
+        where.extend(range(offset + skip, offset + len(piece)))
+        offset += len(piece)
+    joined = "".join(pieces)
+    stripped = "".join(kept)
+    masked = _mask_spans(stripped)
+    if masked == stripped:
+        return joined
+    out = list(joined)
+    for index, char in enumerate(masked):
+        if char != stripped[index]:
+            out[where[index]] = char
     return "".join(out)
 
 

@@ -282,3 +282,10 @@ def _toc(text: str) -> list[tuple[int, str]]:
 def test_headings_agree_with_the_toc_extension(blocks: list[str]) -> None:
     text = "\n\n".join(blocks) + "\n"
     assert [(h.level, h.anchor) for h in headings(text)] == _toc(text), text
+
+
+def test_an_unpaired_run_skips_as_many_characters_again() -> None:
+    # Python-Markdown resumes after twice the run's length: `` ``` ```` w3 ```` `` has no
+    # code, while `` ``` x ```` y ```` `` has `y`.
+    assert masked_words("``` ```` w3 ````") == set() == code_words("``` ```` w3 ````")
+    assert masked_words("``` w1 ```` w2 ````") == {"w2"} == code_words("``` w1 ```` w2 ````")
