@@ -483,7 +483,8 @@ def test_load_project_reads_bib_yaml_and_questions(tmp_path: Path) -> None:
     project, findings = load_project(root)
 
     assert findings == []
-    assert list(project.sources) == ["a", "b"]
+    assert list(project.sources) == ["a"]  # the source the questions provide, read in full
+    assert project.unused == {"b"}  # the others: only their keys
     assert [q.id for q in project.questions] == ["a-first", "z-last"]
     assert project.questions[0].location == Location("references/questions/a-first.yml", 1)
 

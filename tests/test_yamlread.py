@@ -56,10 +56,12 @@ def test_numbers_are_kept_as_written(text: str, expected: str) -> None:
     assert list(document.values()) == [expected]
 
 
-def test_non_text_keys_become_text() -> None:
-    document, _ = read_yaml("2024: year\ntrue: yes\n", "q.yaml")
-    assert list(document) == ["2024", "True"]
-    assert document.line_of("True") == 2
+def test_keys_are_kept_as_written() -> None:
+    # PyYAML would make these 2024, True, True, None and 1.5: `yes:` was reported as the
+    # unknown field `True`.
+    document, _ = read_yaml("2024: a\ntrue: b\nyes: c\nnull: d\n1.50: e\n", "q.yaml")
+    assert list(document) == ["2024", "true", "yes", "null", "1.50"]
+    assert document.line_of("yes") == 3
 
 
 @pytest.mark.parametrize(

@@ -22,10 +22,10 @@ workflow:                                   # optional; derived from the sources
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from pathlib import PurePosixPath
 
-from generator.load.validate import Validator
+from generator.load.validate import Validator, shorten
 from generator.load.yamlread import LineDict, read_yaml
 from generator.model import (
     NODE_BASES,
@@ -34,7 +34,6 @@ from generator.model import (
     Finding,
     Location,
     Question,
-    Source,
     SourceUse,
     Task,
     Workflow,
@@ -43,7 +42,7 @@ from generator.model import (
 )
 from generator.suggest import suggest
 
-__all__ = ["QUESTION_FIELDS", "read_question"]
+__all__ = ["QUESTION_FIELDS", "RESERVED_IDS", "read_question", "read_question_keys"]
 
 QUESTION_FIELDS = ("title", "question", "instructions", "sources", "task", "workflow")
 _USE_FIELDS = ("key", "role", "model", "annotation")
@@ -51,13 +50,20 @@ _TASK_FIELDS = ("name", "summary", "input", "output", "requirements")
 _NODE_FIELDS = ("id", "label", "kind", "basis", "takes", "gives", "sources", "note")
 _EDGE_FIELDS = ("from", "to", "label")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+RESERVED_IDS = frozenset(
+    ("bibliography", "index", "search", "assets", "reference", "404", "sitemap")
+)
+"""Ids a question cannot have: its folder or page would replace a page or folder of the site
+(`bibliography.md`, `index.md`, `404.html`, `sitemap.xml`, the search index, the theme's
+assets, the API reference)."""
 _NODE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
 def read_question(
     text: str,
     path: str,
-    sources: Mapping[str, Source],
+    sources: Collection[str],
     *,
     broken: Collection[str] = (),
 ) -> tuple[Question | None, list[Finding]]:
@@ -66,24 +72,47 @@ def read_question(
     Args:
         text: The file's text.
         path: Its path relative to the project root; the id is the file name without suffix.
-        sources: The reference set, by key.
+        sources: The keys of the reference set (a mapping by key will do).
         broken: Keys of sources that are written in the reference set but could not be
             read. Their own finding explains why; naming them here is not reported again.
 
     Returns:
         The question (or `None` when it cannot be built) and every finding.
     """
+    question, findings, _ = read_question_keys(text, path, sources, broken=broken)
+    return question, findings
+
+
+def read_question_keys(
+    text: str,
+    path: str,
+    sources: Collection[str],
+    *,
+    broken: Collection[str] = (),
+) -> tuple[Question | None, list[Finding], list[str]]:
+    """[`read_question`][generator.load.questions.read_question], plus the keys its
+    `sources:` list names, even when the question cannot be built: the loader reads those
+    sources in full, and their problems are errors."""
     document, problem = read_yaml(text, path)
     if problem:
-        return None, [problem]
+        return None, [problem], []
     check = Validator(path)
     qid = PurePosixPath(path).stem
     if not _ID.match(qid):
         check.error(
             "question-bad-id",
-            f"question id `{qid}` (the file name) must be lower-case letters, digits and `-`",
+            f"question id `{shorten(qid)}` (the file name) must be lower-case letters, "
+            "digits and `-`",
             Location(path),
             "rename the file, e.g. `phone-photo-upscale.yaml`",
+        )
+    elif qid in RESERVED_IDS:
+        check.error(
+            "question-bad-id",
+            f"question id `{qid}` (the file name) is reserved: its pages would replace the "
+            f"site's own `{qid}`",
+            Location(path),
+            f"rename the file, e.g. `{qid}-question.yaml`",
         )
     top = check.mapping(
         document,
@@ -93,7 +122,7 @@ def read_question(
         "(see the README's input schema)",
     )
     if top is None:
-        return None, check.findings
+        return None, check.findings, []
     check.fields(top, "a question file", QUESTION_FIELDS)
     title = check.text(top, "title", "the question file", required=True)
     asked = check.text(top, "question", "the question file", required=True)
@@ -103,11 +132,13 @@ def read_question(
     listed = _listed(top)
     # A mistyped key is reported once, where it is listed: the nodes that use the key it
     # was meant to be are not reported again.
-    meant = {close for key in listed if key not in sources if (close := suggest(key, sources))}
+    meant = {
+        close for key in listed if key not in sources if (close := suggest(key, sorted(sources)))
+    }
     provided = {use.key for use in uses} | {k for k in listed if k in broken} | meant
     workflow = _read_workflow(check, top, provided, sources)
     if check.findings or not title or not asked:
-        return None, check.findings
+        return None, check.findings, listed
     question = Question(
         id=qid,
         title=title,
@@ -118,7 +149,7 @@ def read_question(
         task=task,
         workflow=workflow,
     )
-    return question, []
+    return question, [], listed
 
 
 def _listed(top: LineDict) -> list[str]:
@@ -126,11 +157,15 @@ def _listed(top: LineDict) -> list[str]:
     items = top.get("sources")
     if not isinstance(items, list):
         return []
-    return [str(item["key"]) for item in items if isinstance(item, dict) and "key" in item]
+    return [
+        item["key"].strip()
+        for item in items
+        if isinstance(item, dict) and isinstance(item.get("key"), str)
+    ]
 
 
 def _read_uses(
-    check: Validator, top: LineDict, sources: Mapping[str, Source], broken: Collection[str]
+    check: Validator, top: LineDict, sources: Collection[str], broken: Collection[str]
 ) -> list[SourceUse]:
     if "sources" not in top:
         check.error(
@@ -160,10 +195,10 @@ def _read_uses(
         if key not in sources and key in broken:
             continue  # reported where the source is defined
         if key not in sources:
-            close = suggest(key, list(sources))
+            close = suggest(key, sorted(sources))
             check.error(
                 "question-unknown-source",
-                f"source key `{key}` is not in the reference set",
+                f"source key `{shorten(key)}` is not in the reference set",
                 check.at(item, "key"),
                 f"did you mean `{close}`?" if close else "add the source to a file in references/",
             )
@@ -200,7 +235,7 @@ def _read_task(check: Validator, top: LineDict) -> Task | None:
 
 
 def _read_workflow(
-    check: Validator, top: LineDict, provided: set[str], sources: Mapping[str, Source]
+    check: Validator, top: LineDict, provided: set[str], sources: Collection[str]
 ) -> Workflow | None:
     if "workflow" not in top:
         return None
