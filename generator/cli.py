@@ -161,10 +161,11 @@ def _print_findings(findings: list[Finding], fmt: str) -> None:
 
 def _generate(args: argparse.Namespace, root: Path, fmt: str) -> int:
     settings = read_settings(root)
-    project = pipeline.load(settings)
+    project, warnings = pipeline.load_with_warnings(settings)
     check = getattr(args, "check", False)
     result = pipeline.generate(settings, project, merge=args.merge, write=not check)
-    _print_findings(list(result.findings), fmt)
+    findings = [*warnings, *result.findings]
+    _print_findings(findings, fmt)
     if check:
         if result.stale:
             if args.diff:
@@ -172,10 +173,10 @@ def _generate(args: argparse.Namespace, root: Path, fmt: str) -> int:
             names = ", ".join(change.path for change in result.stale)
             print(f"answersite: stale: {names}; run `answersite generate`", file=sys.stderr)
             return ExitCode.FINDINGS
-        return exit_code(result.findings)
+        return exit_code(findings)
     for path in result.written:
         print(f"wrote {path}", file=sys.stderr)
-    return exit_code(result.findings)
+    return exit_code(findings)
 
 
 def _build(args: argparse.Namespace, root: Path, fmt: str) -> int:

@@ -96,7 +96,11 @@ def read_input(file: Path, rel: str, limit: int | None = None) -> tuple[str | No
             mode = os.fstat(stream.fileno()).st_mode
             if not stat.S_ISREG(mode):
                 return None, _not_a_file(rel, _kind(mode, file))
-            data = stream.read(limit + 1)
+            # Read what stat() announced (plus one byte, to see a file that grew), not
+            # limit + 1 at once: that would allocate the whole limit for any file.
+            data = stream.read(min(limit, info.st_size) + 1)
+            if len(data) > info.st_size:
+                data += stream.read(limit + 1 - len(data))
         except OSError as error:
             return None, _unreadable(rel, error)
     if len(data) > limit:
@@ -152,7 +156,7 @@ def _not_a_file(rel: str, what: str) -> Finding:
 
 
 def _too_large(rel: str, size: int | None, limit: int) -> Finding:
-    found = f"{size / 2**20:.1f} MiB" if size is not None else "more than that"
+    found = f"{size:,} bytes" if size is not None else "more (it grew while being read)"
     return Finding(
         "ref-file-too-large",
         Severity.ERROR,
