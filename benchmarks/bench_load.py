@@ -16,15 +16,25 @@ It reports the time of `load_project` (best of `--repeat` runs, untraced) and it
 memory (one more run under tracemalloc, which slows it several times), and the same for
 the fast scan alone.
 
+`--generate N` runs the whole `answersite generate` in a child process on a copy of the
+default project plus that bibliography, and reports its time and peak RSS; `--code DIR`
+runs it with the `generator` package found in DIR instead (e.g. an older commit, extracted
+with `git archive COMMIT generator | tar -x -C DIR`).
+
 Usage:
     python benchmarks/bench_load.py [N]
     python benchmarks/bench_load.py --project 50000 [--repeat 3]
+    python benchmarks/bench_load.py --generate 50000 [--code DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import resource
+import shutil
+import subprocess
+import sys
 import tempfile
 import time
 import tracemalloc
@@ -119,12 +129,46 @@ def bench_project(count: int, repeat: int) -> None:
         assert len(project.unused) == count - len(provided)
 
 
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+def bench_generate(count: int, code: Path | None) -> None:
+    """`answersite generate` in a child process: the default project plus N entries."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "project"
+        root.mkdir()
+        shutil.copy2(_ROOT / "mkdocs.yml", root / "mkdocs.yml")
+        for folder in ("references", "docs", ".answersite"):
+            if (_ROOT / folder).exists():
+                shutil.copytree(_ROOT / folder, root / folder)
+        (root / "references" / "big.bib").write_text(synthetic_bib(count, words=12), "utf-8")
+        path = repr(str(code.resolve())) if code else "None"
+        program = (
+            f"import sys\nif {path}: sys.path.insert(0, {path})\n"
+            "from generator.cli import main\n"
+            f"sys.exit(main(['generate', '--project', {str(root)!r}]))\n"
+        )
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
+        print(
+            f"generate, {count} entries{' (' + str(code) + ')' if code else ''}: "
+            f"exit {done.returncode}, {seconds:.2f} s, peak RSS {rss:.0f} MiB"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("count", nargs="?", type=int, default=2761, help="entries (read_bibtex)")
     parser.add_argument("--project", type=int, metavar="N", help="load_project on N entries")
     parser.add_argument("--repeat", type=int, default=3, help="runs of --project (best kept)")
+    parser.add_argument("--generate", type=int, metavar="N", help="answersite generate, N entries")
+    parser.add_argument("--code", type=Path, help="with --generate: the generator package's dir")
     args = parser.parse_args()
+    if args.generate:
+        bench_generate(args.generate, args.code)
+        return
     if args.project:
         bench_project(args.project, args.repeat)
         return

@@ -40,7 +40,9 @@ CODES: dict[str, Code] = {
         "An input is a directory, FIFO, device, socket or dangling symbolic link.",
         "load",
     ),
-    "ref-file-too-large": Code(_E, "An input file is larger than the limit (64 MiB).", "load"),
+    "ref-file-too-large": Code(
+        _E, "An input file is larger than its limit (BibTeX 64 MiB, YAML 4 MiB).", "load"
+    ),
     "ref-bad-encoding": Code(_E, "An input file is not UTF-8 text.", "load"),
     "ref-unreadable": Code(_E, "An input file or folder cannot be read.", "load"),
     "bib-parse-failed": Code(_E, "A BibTeX entry cannot be parsed.", "load"),

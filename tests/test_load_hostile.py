@@ -180,7 +180,7 @@ def test_a_link_to_a_regular_file_is_read(project: Path, run_cli: Run) -> None:
     assert (code, found) == (ExitCode.OK, [])
 
 
-def test_a_file_over_the_limit_is_refused_unread(project: Path, run_cli: Run) -> None:
+def test_a_bibtex_file_over_the_limit_is_refused_unread(project: Path, run_cli: Run) -> None:
     big = project / "references" / "huge.bib"
     with big.open("wb") as stream:  # sparse: no disk space, no time
         stream.truncate(reading.MAX_FILE_BYTES + 1)
@@ -191,10 +191,10 @@ def test_a_file_over_the_limit_is_refused_unread(project: Path, run_cli: Run) ->
     assert "expected a file of at most 64 MiB (the limit), found 67,108,865 bytes" in err
 
 
-def test_at_most_the_limit_and_one_byte_are_read(
+def test_a_yaml_file_over_its_limit_is_refused(
     project: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(reading, "MAX_FILE_BYTES", 2**20)
+    monkeypatch.setattr(reading, "MAX_YAML_BYTES", 2**20)
     (project / "references" / "big.yaml").write_bytes(b"# x\n" * (2**18 + 1))
 
     code, found, err = run_generate(run_cli, project)

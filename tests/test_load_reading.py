@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from generator.load.reading import MAX_FILE_BYTES, list_inputs, read_input
+from generator.load.reading import (
+    MAX_FILE_BYTES,
+    MAX_YAML_BYTES,
+    limit_for,
+    list_inputs,
+    read_input,
+)
 from generator.model import Finding, Location, Severity
 
 REL = "references/a.bib"
@@ -51,8 +57,13 @@ def test_bad_bytes_are_a_finding_at_the_first_one(
     )
 
 
-def test_the_limit_is_64_mib() -> None:
-    assert MAX_FILE_BYTES == 64 * 2**20
+def test_the_limits_are_64_mib_for_bibtex_and_4_mib_for_yaml() -> None:
+    assert (MAX_FILE_BYTES, MAX_YAML_BYTES) == (64 * 2**20, 4 * 2**20)
+    assert [limit_for(name) for name in ("a.bib", "a.yaml", "q.yml")] == [
+        MAX_FILE_BYTES,
+        MAX_YAML_BYTES,
+        MAX_YAML_BYTES,
+    ]
 
 
 @pytest.mark.parametrize(("size", "refused"), [(100, False), (101, True)])

@@ -6,6 +6,7 @@ import textwrap
 
 import pytest
 
+from generator.load import questions
 from generator.load.questions import RESERVED_IDS, read_question, read_question_keys
 from generator.model import (
     Finding,
@@ -19,6 +20,7 @@ from generator.model import (
     WorkflowEdge,
     WorkflowNode,
 )
+from generator.suggest import suggest
 
 PATH = "references/questions/q1.yaml"
 SOURCES = {
@@ -586,3 +588,32 @@ def test_a_workflow_that_is_not_a_mapping() -> None:
             "write `workflow` as `key: value` lines",
         )
     ]
+
+
+def test_did_you_mean_has_a_budget_per_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each lookup compares with every key: 2,000 unknown keys in 50,000 took 1,000 s.
+    looked_up: list[str] = []
+
+    def counting(name: str, known: list[str]) -> str | None:
+        looked_up.append(name)
+        return suggest(name, known)
+
+    monkeypatch.setattr(questions, "suggest", counting)
+    monkeypatch.setattr(questions._Closest, "BUDGET", 4 * 1_000)
+    keys = frozenset(f"key{i}" for i in range(1_000))
+    listed = "".join(
+        f"  - {{key: kez{i % 50}, role: related-paper, annotation: A.}}\n" for i in range(100)
+    )
+
+    question, findings = read_question("title: T\nquestion: Q?\nsources:\n" + listed, PATH, keys)
+
+    assert question is None
+    assert looked_up == ["kez0", "kez1", "kez2", "kez3"]  # each key once, four in all
+    assert [f.hint for f in findings[:5]] == [
+        "did you mean `key0`?",
+        "did you mean `key1`?",
+        "did you mean `key2`?",
+        "did you mean `key3`?",
+        "add the source to a file in references/",
+    ]
+    assert findings[50].hint == "did you mean `key0`?"  # `kez0` again: looked up once

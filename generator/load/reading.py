@@ -16,15 +16,28 @@ from pathlib import Path
 
 from generator.model import Finding, Location, Severity
 
-__all__ = ["MAX_FILE_BYTES", "list_inputs", "read_input"]
+__all__ = ["MAX_FILE_BYTES", "MAX_YAML_BYTES", "limit_for", "list_inputs", "read_input"]
 
 MAX_FILE_BYTES = 64 * 2**20
-"""The largest input file read, in bytes (64 MiB).
+"""The largest BibTeX file read, in bytes (64 MiB).
 
-A 50,000-entry bibliography is about 24 MB, so real exports fit well; anything larger is
-far more likely a mistake (a data file, a device) than a reference set, and would hold
-hundreds of MB once decoded.
+A 50,000-entry bibliography is about 25 MB and loads in under a second (only the entries
+the questions provide are parsed), so real exports fit well; anything larger is far more
+likely a mistake (a data file, a device) than a reference set.
 """
+
+MAX_YAML_BYTES = 4 * 2**20
+"""The largest YAML file read, in bytes (4 MiB).
+
+PyYAML parses about 0.4 MB a second here, every byte of it: 4 MiB is about 10 s, and about
+15,000 sources written in YAML. A larger reference set belongs in BibTeX.
+"""
+
+
+def limit_for(name: str) -> int:
+    """The size limit of an input file, by its name: BibTeX or YAML."""
+    return MAX_FILE_BYTES if name.endswith(".bib") else MAX_YAML_BYTES
+
 
 _KINDS = (
     (stat.S_ISDIR, "a directory"),
@@ -68,13 +81,13 @@ def read_input(file: Path, rel: str, limit: int | None = None) -> tuple[str | No
     Args:
         file: The file.
         rel: Its path relative to the project root, for locations.
-        limit: The largest size accepted, in bytes; by default
-            [`MAX_FILE_BYTES`][generator.load.reading.MAX_FILE_BYTES].
+        limit: The largest size accepted, in bytes; by default the one for the file's
+            kind ([`limit_for`][generator.load.reading.limit_for]).
 
     Returns:
         The text and `None`, or `None` and the finding that explains why it cannot be read.
     """
-    limit = MAX_FILE_BYTES if limit is None else limit
+    limit = limit_for(file.name) if limit is None else limit
     try:
         info = file.stat()
     except FileNotFoundError:
@@ -162,7 +175,7 @@ def _too_large(rel: str, size: int | None, limit: int) -> Finding:
         Severity.ERROR,
         f"expected a file of at most {_mib(limit)} (the limit), found {found}",
         Location(rel),
-        "split the file into several, or remove what the questions do not need",
+        "split it into several files (a large reference set is best written in BibTeX)",
     )
 
 
