@@ -8,6 +8,7 @@ from pathlib import Path
 import bibtexparser
 import pytest
 
+from generator.errors import InputError
 from generator.load import bibtex, load_project, read_bibtex, read_pages, read_source_yaml
 from generator.load.bibscan import scan_bibtex
 from generator.load.bibtex import read_bibtex_blocks
@@ -968,3 +969,25 @@ def test_hidden_files_and_other_suffixes_are_not_read(tmp_path: Path) -> None:
     )
     _, findings = load_project(root)
     assert findings == []
+
+
+def test_read_pages_gives_unix_newlines(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.md").write_bytes(b"# A\r\n\r\ntext\rmore\n")
+    assert read_pages(tmp_path / "docs") == {"a.md": "# A\n\ntext\nmore\n"}
+
+
+def test_a_page_that_cannot_be_read_stops_the_run_with_its_findings(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "folder.md").mkdir(parents=True)
+    (docs / "latin1.md").write_bytes("# Caf\u00e9\n".encode("latin-1"))
+    (docs / "fine.md").write_text("# Fine\n", "utf-8")
+
+    with pytest.raises(InputError) as raised:
+        read_pages(docs)
+
+    assert raised.value.message == "2 pages of docs/ cannot be read; nothing was written"
+    assert [(f.code, str(f.location)) for f in raised.value.findings] == [
+        ("ref-not-a-file", "docs/folder.md"),
+        ("ref-bad-encoding", "docs/latin1.md:1:6"),
+    ]

@@ -220,3 +220,12 @@ def test_any_other_os_error_names_the_path_and_the_reason(
     assert code == ExitCode.BAD_INPUT
     assert "error references/sources.bib ref-unreadable" in found
     assert "references/sources.bib: error: cannot read the file: Permission denied" in err
+
+
+def test_a_page_of_docs_that_is_not_utf8_is_bad_input(project: Path, run_cli: Run) -> None:
+    (project / "docs" / "notes.md").write_bytes("# Notes\n\nd\u00e9j\u00e0 vu\n".encode("latin-1"))
+
+    code, found, err = run_generate(run_cli, project)
+
+    assert (code, found) == (ExitCode.BAD_INPUT, ["error docs/notes.md:3:2 ref-bad-encoding"])
+    assert "1 page of docs/ cannot be read; nothing was written" in err

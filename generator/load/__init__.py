@@ -5,20 +5,25 @@
 - `references/*.yaml`: a `sources:` list with the same fields ([`sources`][generator.load.sources]).
 - `references/questions/<id>.yaml`: one question each ([`questions`][generator.load.questions]).
 
-YAML is read with the line of every key ([`yamlread`][generator.load.yamlread]) and checked
-field by field ([`validate`][generator.load.validate]). Bad records become findings; the
-loader reads everything and reports all of them.
+Every file is read by [`reading`][generator.load.reading]: regular files only, within a
+size limit, UTF-8. A `.bib` is first only scanned for its keys
+([`bibscan`][generator.load.bibscan]); the entries the questions provide are then parsed.
+Keys are checked by [`keys`][generator.load.keys]. YAML is read with the line of every key
+([`yamlread`][generator.load.yamlread]), within limits of depth and aliases, and checked
+field by field ([`validate`][generator.load.validate]). Bad records become findings, never
+exceptions; the loader reports all of them.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from generator.errors import InputError
 from generator.load.bibscan import BibChunk, scan_bibtex
 from generator.load.bibtex import read_bibtex, read_bibtex_blocks
 from generator.load.keys import Defined, check_keys
 from generator.load.questions import read_question, read_question_keys
-from generator.load.reading import list_inputs, read_input
+from generator.load.reading import MAX_FILE_BYTES, list_inputs, read_input
 from generator.load.sources import (
     SOURCE_FIELDS,
     YamlSource,
@@ -156,12 +161,28 @@ def read_pages(docs_dir: Path) -> dict[str, str]:
     """Read every Markdown page under `docs_dir`: docs-relative path → text.
 
     Hidden files and folders (such as `.answersite/`) are skipped, as MkDocs skips them.
+    Newlines are `\n`, whatever the file has.
+
+    Raises:
+        InputError: A page is not a regular file, is too large, or is not UTF-8 (each
+            with its finding); nothing has been written.
     """
     pages = {}
+    problems = []
     if docs_dir.is_dir():
         for file in sorted(docs_dir.rglob("*.md")):
             rel = file.relative_to(docs_dir).as_posix()
             if any(part.startswith(".") for part in rel.split("/")):
                 continue
-            pages[rel] = file.read_text(encoding="utf-8")
+            text, problem = read_input(file, f"{docs_dir.name}/{rel}", MAX_FILE_BYTES)
+            if text is None:
+                problems.extend([problem] if problem else [])
+                continue
+            pages[rel] = text.replace("\r\n", "\n").replace("\r", "\n")
+    if problems:
+        raise InputError(
+            f"{len(problems)} page{'s' if len(problems) != 1 else ''} of "
+            f"{docs_dir.name}/ cannot be read; nothing was written",
+            findings=tuple(problems),
+        )
     return pages
