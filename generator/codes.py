@@ -41,7 +41,9 @@ CODES: dict[str, Code] = {
         "load",
     ),
     "ref-file-too-large": Code(
-        _E, "An input file is larger than its limit (BibTeX 64 MiB, YAML 4 MiB).", "load"
+        _E,
+        "An input file is larger than its limit (BibTeX 64 MiB or 200,000 blocks, YAML 4 MiB).",
+        "load",
     ),
     "ref-bad-encoding": Code(_E, "An input file is not UTF-8 text.", "load"),
     "ref-unreadable": Code(_E, "An input file or folder cannot be read.", "load"),

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import textwrap
+import time
 from pathlib import Path
 
 import bibtexparser
 import pytest
 
 from generator.errors import InputError
-from generator.load import bibtex, load_project, read_bibtex, read_pages, read_source_yaml
+from generator.load import bibscan, bibtex, load_project, read_bibtex, read_pages, read_source_yaml
 from generator.load.bibscan import scan_bibtex
 from generator.load.bibtex import read_bibtex_blocks
 from generator.load.latex import MAX_BRACE_DEPTH
@@ -990,4 +991,84 @@ def test_a_page_that_cannot_be_read_stops_the_run_with_its_findings(tmp_path: Pa
     assert [(f.code, str(f.location)) for f in raised.value.findings] == [
         ("ref-not-a-file", "docs/folder.md"),
         ("ref-bad-encoding", "docs/latin1.md:1:6"),
+    ]
+
+
+def test_a_file_of_too_many_blocks_is_refused_before_they_are_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 64 MiB of `@a{k}` lines would be 9 million blocks: gigabytes of keys.
+    monkeypatch.setattr(bibscan, "MAX_BLOCKS", 3)
+    assert len(read_bibtex("@a{k1}\n@a{k2}\n@a{k3}\n", BIB)[0]) == 0  # no title: not sources
+    assert read_bibtex("@a{k1}\n@a{k2}\n@a{k3}\n@a{k4}\n", BIB) == (
+        [],
+        [
+            Finding(
+                "ref-file-too-large",
+                Severity.ERROR,
+                "expected at most 3 blocks (entries, strings, comments) in a file, found more",
+                Location(BIB),
+                "split it into several files",
+            )
+        ],
+    )
+
+
+def test_an_entry_too_large_to_parse_is_a_finding_not_a_minute(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(bibtex, "MAX_CHUNK_BYTES", 100)
+    text = "@misc{big, title = {" + "{" * 200 + "}\n@misc{fine, title = {Fine}}\n"
+    chunks = scan_bibtex(text)
+
+    sources, findings = read_bibtex_blocks(text, BIB, chunks, {"big", "fine"})
+
+    assert [s.key for s in sources] == ["fine"]
+    assert findings == [
+        Finding(
+            "bib-parse-failed",
+            Severity.ERROR,
+            "the entry `big`: expected at most 100 bytes up to the next entry, found 222 bytes, "
+            "so it is not read",
+            Location(BIB, 1),
+            "look for a brace or quote that is never closed, or text pasted in by mistake",
+        )
+    ]
+    _, unused = read_bibtex_blocks(text, BIB, chunks, {"fine"})
+    assert [(f.severity, f.location) for f in unused] == [(Severity.WARNING, Location(BIB, 1))]
+
+
+def test_a_megabyte_of_braces_in_an_unused_entry_is_read_fast() -> None:
+    text = "@misc{big, title = {" + "{" * 2_000_000 + "}\n@misc{fine, title = {Fine}}\n"
+    started = time.perf_counter()
+    sources, findings = read_bibtex_blocks(text, BIB, scan_bibtex(text), {"fine"})
+    assert time.perf_counter() - started < 0.5  # parsing it took 1.6 s, a 64 MiB one ~50 s
+    assert [s.key for s in sources] == ["fine"]
+    assert [(f.code, f.severity) for f in findings] == [("bib-parse-failed", Severity.WARNING)]
+
+
+def test_broken_entries_no_question_provides_are_parsed_within_a_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(bibtex, "WARNING_BUDGET_BYTES", 40)
+    text = "@misc{a,\n  title = {A\n}\n@misc{b,\n  title = {B\n}\n@misc{c title = {C}}\n"
+
+    _, findings = read_bibtex_blocks(text, BIB, scan_bibtex(text), set())
+
+    assert [(f.severity, f.location, f.message) for f in findings] == [
+        (  # parsed: the culprit's place
+            Severity.WARNING,
+            Location(BIB, 1, 6),
+            "the `{` that opens the @misc entry `a` is never closed",
+        ),
+        (
+            Severity.WARNING,
+            Location(BIB, 4),
+            "the entry `b` probably cannot be read: its `{` and `}` do not pair up",
+        ),
+        (
+            Severity.WARNING,
+            Location(BIB, 7),
+            "the entry `c` probably cannot be read: its head `@type{key,` cannot be read",
+        ),
     ]

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import ExitCode
-from generator.load import reading
+from generator.load import bibscan, reading
 
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile" / "load"
 _FINDING = re.compile(
@@ -229,3 +229,15 @@ def test_a_page_of_docs_that_is_not_utf8_is_bad_input(project: Path, run_cli: Ru
 
     assert (code, found) == (ExitCode.BAD_INPUT, ["error docs/notes.md:3:2 ref-bad-encoding"])
     assert "1 page of docs/ cannot be read; nothing was written" in err
+
+
+def test_a_bibtex_file_of_too_many_blocks_is_refused(
+    project: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bibscan, "MAX_BLOCKS", 1_000)
+    (project / "references" / "many.bib").write_text("@a{k}\n" * 1_001, "utf-8")
+
+    code, found, err = run_generate(run_cli, project)
+
+    assert (code, found) == (ExitCode.BAD_INPUT, ["error references/many.bib ref-file-too-large"])
+    assert "expected at most 1,000 blocks (entries, strings, comments) in a file" in err

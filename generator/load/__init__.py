@@ -19,8 +19,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.errors import InputError
-from generator.load.bibscan import BibChunk, scan_bibtex
-from generator.load.bibtex import read_bibtex, read_bibtex_blocks
+from generator.load.bibscan import BibChunk, TooManyBlocks, scan_bibtex
+from generator.load.bibtex import read_bibtex, read_bibtex_blocks, too_many_blocks
 from generator.load.keys import Defined, check_keys
 from generator.load.questions import read_question, read_question_keys
 from generator.load.reading import MAX_FILE_BYTES, list_inputs, read_input
@@ -81,7 +81,11 @@ def load_project(root: Path, references: str = "references") -> tuple[Project, l
             findings.extend([problem] if problem else [])
             continue
         if file.name.endswith(".bib"):
-            chunks = scan_bibtex(text)
+            try:
+                chunks = scan_bibtex(text)
+            except TooManyBlocks:
+                findings.append(too_many_blocks(rel))
+                continue
             scanned.append((rel, text, chunks))
             defined.extend(
                 Defined(block.name, Location(rel, block.line), block.key is not None)

@@ -37,12 +37,34 @@ from bibtexparser.model import (
 )
 from bibtexparser.splitter import Splitter
 
-__all__ = ["BibBlock", "BibChunk", "BlockKind", "block_kind", "entry_name", "scan_bibtex"]
+__all__ = [
+    "MAX_BLOCKS",
+    "BibBlock",
+    "BibChunk",
+    "BlockKind",
+    "TooManyBlocks",
+    "block_kind",
+    "entry_name",
+    "scan_bibtex",
+]
 
 # bibtexparser logs each failed block itself; answersite reports them as findings.
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 BlockKind = Literal["entry", "string", "comment", "preamble"]
+
+MAX_BLOCKS = 200_000
+"""The most blocks (entries, strings, comments) read from one file.
+
+A real entry is about 500 bytes: 50,000 entries are 25 MB, and the 64 MiB size limit holds
+about 130,000. A file of 64 MiB of `@a{k}` lines would hold 9 million, and their keys
+alone would need gigabytes.
+"""
+
+
+class TooManyBlocks(Exception):
+    """A file holds more than [`MAX_BLOCKS`][generator.load.bibscan.MAX_BLOCKS] blocks."""
+
 
 # bibtexparser's block start (`splitter._BLOCK_START`), and the marks that may end a key.
 _BLOCK_START = re.compile(r"@\w*[ \t]*(?=[{(])")
@@ -52,7 +74,7 @@ _CLOSING = {"{": "}", "(": ")"}
 _LOOSE_KEY = re.compile(r"@\s*[A-Za-z]+\s*\{\s*([^,\s{}]+)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BibBlock:
     """One block of a BibTeX file, as the scan sees it.
 
@@ -71,7 +93,7 @@ class BibBlock:
     name: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BibChunk:
     """A stretch of the file from one block start at the beginning of a line to the next.
 
@@ -141,55 +163,54 @@ def scan_bibtex(text: str) -> list[BibChunk]:
 
     Returns:
         The chunks, in file order; their concatenation is `text`.
+
+    Raises:
+        TooManyBlocks: The text holds more than `MAX_BLOCKS` block starts.
     """
-    line_starts: list[re.Match[str]] = []
+    starts: list[tuple[int, int, str]] = []  # (offset, end of the start mark, its text)
     inline: list[int] = []
+    heads: dict[str, str] = {}  # one string per distinct start mark, e.g. `@article`
     for found in _BLOCK_START.finditer(text):
         at = found.start()
         begin = text.rfind("\n", 0, at) + 1
         if begin == at or text[begin:at].isspace():
-            line_starts.append(found)
+            mark = found.group()
+            starts.append((at, found.end(), heads.setdefault(mark, mark)))
         else:
             inline.append(at)
-    bounds = [0, *(mark.start() for mark in line_starts), len(text)]
+        if len(starts) + len(inline) > MAX_BLOCKS:
+            raise TooManyBlocks
+    bounds = [0, *(start[0] for start in starts), len(text)]
     chunks = []
     line, counted, next_inline = 1, 0, 0
     for index in range(len(bounds) - 1):
-        start, end = bounds[index], bounds[index + 1]
-        line += text.count("\n", counted, start)
-        counted = start
+        begin, end = bounds[index], bounds[index + 1]
+        line += text.count("\n", counted, begin)
+        counted = begin
         has_inline = False
         while next_inline < len(inline) and inline[next_inline] < end:
             has_inline = True
             next_inline += 1
-        mark = line_starts[index - 1] if index else None
+        head = starts[index - 1] if index else None
         if has_inline:
-            blocks = _split(text, start, end, line)
-        elif mark is None:
+            blocks = _split(text, begin, end, line)
+        elif head is None:
             blocks = ()
         else:
-            blocks = (_one_block(text, mark, end, line),)
-        chunks.append(
-            BibChunk(
-                start,
-                end,
-                line,
-                mark.group() if mark else "",
-                blocks,
-                _suspect(text, start, end, blocks),
-            )
-        )
+            blocks = (_one_block(text, head, end, line),)
+        suspect = _suspect(text, begin, end, blocks)
+        chunks.append(BibChunk(begin, end, line, head[2] if head else "", blocks, suspect))
     return chunks
 
 
-def _one_block(text: str, mark: re.Match[str], end: int, line: int) -> BibBlock:
-    kind = block_kind(mark.group())
+def _one_block(text: str, head: tuple[int, int, str], end: int, line: int) -> BibBlock:
+    kind = block_kind(head[2])
     if kind != "entry":
         return BibBlock(kind, line)
-    key = _entry_key(text, mark.end(), end)
+    key = _entry_key(text, head[1], end)
     if key is not None:
         return BibBlock(kind, line, key, key)
-    loose = _LOOSE_KEY.match(text, mark.start(), end)
+    loose = _LOOSE_KEY.match(text, head[0], end)
     return BibBlock(kind, line, None, loose.group(1) if loose else None)
 
 
@@ -197,7 +218,7 @@ def _split(text: str, start: int, end: int, line: int) -> tuple[BibBlock, ...]:
     """The blocks of a chunk with a block start inside a line, as bibtexparser splits them."""
     try:
         library = Splitter(text[start:end]).split()
-    except Exception:  # bibtexparser raises on states it calls its own bugs; never on input
+    except Exception:  # bibtexparser re-raises what it calls its own bugs: one block, then
         return (_described(text[start:end], line),) if text[start:end].strip() else ()
     blocks = []
     for block in library.blocks:

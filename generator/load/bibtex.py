@@ -32,17 +32,37 @@ from bibtexparser.model import (
     ParsingFailedBlock,
 )
 
-from generator.load.bibscan import BibChunk, entry_name, scan_bibtex
+from generator.load import bibscan
+from generator.load.bibscan import BibBlock, BibChunk, TooManyBlocks, entry_name, scan_bibtex
 from generator.load.latex import MAX_BRACE_DEPTH, brace_depth, decode
+from generator.load.reading import size_text
 from generator.load.validate import is_http_url
 from generator.model import Finding, Location, Severity, Source
 
-__all__ = ["read_bibtex", "read_bibtex_blocks"]
+__all__ = [
+    "MAX_CHUNK_BYTES",
+    "WARNING_BUDGET_BYTES",
+    "read_bibtex",
+    "read_bibtex_blocks",
+    "too_many_blocks",
+]
 
 # bibtexparser logs each failed block itself; answersite reports them as findings.
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 _E, _W = Severity.ERROR, Severity.WARNING
+
+MAX_CHUNK_BYTES = 2**20
+"""The largest entry parsed, with the text up to the next entry (1 MiB).
+
+A real entry is a few kB; bibtexparser reads about 1.5 MB a second of text dense in
+braces, so a 64 MiB entry of braces would take most of a minute.
+"""
+
+WARNING_BUDGET_BYTES = 4 * 2**20
+"""How much of a file's entries that no question provides but that look broken is parsed,
+to say where they break (a warning). Past it, such an entry gets a warning without detail.
+"""
 
 
 def read_bibtex(text: str, path: str) -> tuple[list[Source], list[Finding]]:
@@ -57,7 +77,24 @@ def read_bibtex(text: str, path: str) -> tuple[list[Source], list[Finding]]:
         all errors. A key defined twice in one file is kept twice, for the caller's
         duplicate check.
     """
-    return read_bibtex_blocks(text, path, scan_bibtex(text), None)
+    try:
+        chunks = scan_bibtex(text)
+    except TooManyBlocks:
+        return [], [too_many_blocks(path)]
+    return read_bibtex_blocks(text, path, chunks, None)
+
+
+def too_many_blocks(path: str) -> Finding:
+    """The finding for a file of more than [`MAX_BLOCKS`][generator.load.bibscan.MAX_BLOCKS]
+    blocks."""
+    return Finding(
+        "ref-file-too-large",
+        Severity.ERROR,
+        f"expected at most {bibscan.MAX_BLOCKS:,} blocks (entries, strings, comments) in a "
+        "file, found more",
+        Location(path),
+        "split it into several files",
+    )
 
 
 def read_bibtex_blocks(
@@ -77,7 +114,7 @@ def read_bibtex_blocks(
         a warning. With `wanted` `None`, every entry is read and every problem is an error.
     """
     reader = _Reader(path, wanted)
-    chosen = [reader.needs(chunk) for chunk in chunks]
+    chosen = [reader.choose(chunk) for chunk in chunks]
     pieces, assembled = _assemble(text, chunks, chosen)
     try:
         library = parse_string(assembled)
@@ -90,7 +127,12 @@ def read_bibtex_blocks(
         if piece.chunk is None:
             continue  # the start of the next block, put after a chunk to end it as in the file
         reader.read(block, piece.chunk, piece.line + (block.start_line or 0) - starts[at])
-    return reader.sources, reader.findings
+    # In file order: findings of chunks not parsed were made before the others.
+    findings = sorted(
+        reader.findings,
+        key=lambda f: (f.location.line or 0, f.location.column or 0) if f.location else (0, 0),
+    )
+    return reader.sources, findings
 
 
 class _Piece(NamedTuple):
@@ -132,16 +174,35 @@ class _Reader:
         self.sources: list[Source] = []
         self.findings: list[Finding] = []
         self._above: dict[int, str | None] = {}  # chunk -> the name of its last entry so far
+        self._budget = WARNING_BUDGET_BYTES
 
     def wants(self, name: str | None) -> bool:
         return self.every or (name is not None and name in self.keys)
 
-    def needs(self, chunk: BibChunk) -> bool:
-        return (
-            self.every
-            or chunk.suspect
-            or any(block.kind == "string" or self.wants(block.name) for block in chunk.blocks)
+    def choose(self, chunk: BibChunk) -> bool:
+        """Whether to parse `chunk`; a chunk too large to parse gets its findings here."""
+        needed = self.every or any(
+            block.kind == "string" or self.wants(block.name) for block in chunk.blocks
         )
+        if not needed and not chunk.suspect:
+            return False
+        size = chunk.end - chunk.start
+        if size > MAX_CHUNK_BYTES:
+            for block in chunk.blocks:
+                if block.kind in ("entry", "string") and (needed or chunk.suspect):
+                    self.findings.append(_too_large(block, self.path, size, self.wants(block.name)))
+            return False
+        if needed:
+            return True
+        # Looks broken, and no question provides it: parse it to say where (a warning),
+        # within a budget, so that a file of broken entries stays fast.
+        if size > self._budget:
+            self.findings.extend(
+                _looks_broken(block, self.path) for block in chunk.blocks if block.kind == "entry"
+            )
+            return False
+        self._budget -= size
+        return True
 
     def severity(self, name: str | None) -> Severity:
         return _E if self.wants(name) else _W
@@ -193,6 +254,40 @@ class _Reader:
             for block in chunk.blocks
             if block.kind == "entry" and self.wants(block.name)
         ]
+
+
+def _label(block: BibBlock) -> str:
+    if block.kind != "entry":
+        return f"this @{block.kind}"
+    return f"the entry `{block.name}`" if block.name else "this entry"
+
+
+def _too_large(block: BibBlock, path: str, size: int, wanted: bool) -> Finding:
+    what = _label(block)
+    return Finding(
+        "bib-parse-failed",
+        _E if wanted else _W,
+        f"{what}: expected at most {size_text(MAX_CHUNK_BYTES)} up to the next entry, "
+        f"found {size:,} bytes, so it is not read",
+        Location(path, block.line),
+        "look for a brace or quote that is never closed, or text pasted in by mistake",
+    )
+
+
+def _looks_broken(block: BibBlock, path: str) -> Finding:
+    """A warning without detail, for an entry no question provides that is not parsed."""
+    why = (
+        "its head `@type{key,` cannot be read"
+        if block.key is None
+        else ("its `{` and `}` do not pair up")
+    )
+    return Finding(
+        "bib-parse-failed",
+        _W,
+        f"{_label(block)} probably cannot be read: {why}",
+        Location(path, block.line),
+        "write the entry as `@type{key, field = {value}, ...}` with every `{` closed, or delete it",
+    )
 
 
 def _name_of(block: Block) -> str | None:

@@ -16,7 +16,14 @@ from pathlib import Path
 
 from generator.model import Finding, Location, Severity
 
-__all__ = ["MAX_FILE_BYTES", "MAX_YAML_BYTES", "limit_for", "list_inputs", "read_input"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_YAML_BYTES",
+    "limit_for",
+    "list_inputs",
+    "read_input",
+    "size_text",
+]
 
 MAX_FILE_BYTES = 64 * 2**20
 """The largest BibTeX file read, in bytes (64 MiB).
@@ -173,14 +180,15 @@ def _too_large(rel: str, size: int | None, limit: int) -> Finding:
     return Finding(
         "ref-file-too-large",
         Severity.ERROR,
-        f"expected a file of at most {_mib(limit)} (the limit), found {found}",
+        f"expected a file of at most {size_text(limit)} (the limit), found {found}",
         Location(rel),
         "split it into several files (a large reference set is best written in BibTeX)",
     )
 
 
-def _mib(size: int) -> str:
-    return f"{size // 2**20} MiB" if size % 2**20 == 0 else f"{size} bytes"
+def size_text(size: int) -> str:
+    """A size for a message: `64 MiB` when it is a whole number of MiB, else `1,000 bytes`."""
+    return f"{size // 2**20} MiB" if size and size % 2**20 == 0 else f"{size:,} bytes"
 
 
 def _unreadable(rel: str, error: OSError, what: str = "file") -> Finding:
