@@ -603,8 +603,15 @@ def test_read_pages_skips_hidden_files_and_other_suffixes(tmp_path: Path) -> Non
 # --- hostile BibTeX -------------------------------------------------------------------------
 
 
-def test_braces_nested_deeper_than_the_limit_are_a_finding_at_the_field() -> None:
-    deep = "\\textbf{" * 300 + "x" + "}" * 300  # pylatexenc: RecursionError
+@pytest.mark.parametrize(
+    "depth",
+    [
+        pytest.param(300, id="300-pylatexenc-recursion-error"),
+        pytest.param(MAX_BRACE_DEPTH + 1, id="limit-plus-one-refused-before-decoding"),
+    ],
+)
+def test_braces_nested_deeper_than_the_limit_are_a_finding_at_the_field(depth: int) -> None:
+    deep = "\\textbf{" * depth + "x" + "}" * depth
     sources, findings = read_bibtex(f"@misc{{k,\n  year = 2024,\n  title = {{{deep}}}\n}}\n", BIB)
 
     assert sources == []
@@ -621,7 +628,7 @@ def test_braces_nested_deeper_than_the_limit_are_a_finding_at_the_field() -> Non
 
 
 def test_braces_nested_up_to_the_limit_are_decoded() -> None:
-    depth = MAX_BRACE_DEPTH - 1  # the field's own braces are one level
+    depth = MAX_BRACE_DEPTH  # inside the field's own braces, which are not part of the value
     nested = "\\emph{" * depth + "x" + "}" * depth
     assert one_source(f"@misc{{k, title = {{{nested}}}}}\n").title == "x"
 
