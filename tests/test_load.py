@@ -10,7 +10,15 @@ import bibtexparser
 import pytest
 
 from generator.errors import InputError
-from generator.load import bibscan, bibtex, load_project, read_bibtex, read_pages, read_source_yaml
+from generator.load import (
+    bibentry,
+    bibscan,
+    bibtex,
+    load_project,
+    read_bibtex,
+    read_pages,
+    read_source_yaml,
+)
 from generator.load.bibscan import scan_bibtex
 from generator.load.bibtex import read_bibtex_blocks
 from generator.load.latex import MAX_BRACE_DEPTH
@@ -622,7 +630,7 @@ def test_braces_nested_deeper_than_the_limit_are_a_finding_at_the_field(depth: i
             f"`title` of source `k`: expected braces and macros nested at most "
             f"{MAX_BRACE_DEPTH} deep, found deeper nesting",
             Location(BIB, 3),
-            "remove the extra braces: a title needs one pair, `{{…}}` to keep capitals",
+            "remove the extra braces: a value needs one pair, two (`{{…}}`) to keep capitals",
         )
     ]
 
@@ -637,7 +645,7 @@ def test_a_recursion_error_while_decoding_is_a_finding(monkeypatch: pytest.Monke
     def recurse(value: str) -> str:
         raise RecursionError
 
-    monkeypatch.setattr(bibtex, "decode", recurse)
+    monkeypatch.setattr(bibentry, "decode", recurse)
     _, findings = read_bibtex("@misc{k,\n  author = {A and B},\n  title = {T}\n}\n", BIB)
     assert [(f.code, f.location) for f in findings] == [("bib-too-deep", Location(BIB, 3))]
 

@@ -1,8 +1,9 @@
 """Read `references/*.bib` with bibtexparser v2: every entry keeps its `file:line`.
 
-A block bibtexparser cannot parse is data (`failed_blocks`), turned here into a
-`bib-parse-failed` finding at the line of the culprit (an unclosed brace or quote, an entry
-closed early). LaTeX is decoded only in the fields the pages show.
+A block bibtexparser cannot parse is data (`failed_blocks`), turned into a
+`bib-parse-failed` finding at the line of the culprit ([`bibfailures`][generator.load.bibfailures]);
+an entry that parses becomes a source ([`bibentry`][generator.load.bibentry]), with LaTeX
+decoded only in the fields the pages show.
 
 A large file is not parsed whole: [`scan_bibtex`][generator.load.bibscan.scan_bibtex] finds
 every block, and [`read_bibtex_blocks`][generator.load.bibtex.read_bibtex_blocks] parses
@@ -16,27 +17,29 @@ from __future__ import annotations
 
 import bisect
 import logging
-import re
 from collections.abc import Collection
 from typing import NamedTuple
 
 from bibtexparser.entrypoint import parse_string
-from bibtexparser.middlewares.names import split_multiple_persons_names
 from bibtexparser.model import (
     Block,
     DuplicateBlockKeyBlock,
     DuplicateFieldKeyBlock,
     Entry,
-    Field,
     ImplicitComment,
     ParsingFailedBlock,
 )
 
 from generator.load import bibscan
-from generator.load.bibscan import BibBlock, BibChunk, TooManyBlocks, entry_name, scan_bibtex
-from generator.load.latex import MAX_BRACE_DEPTH, brace_depth, decode
-from generator.load.reading import size_text
-from generator.load.validate import is_http_url
+from generator.load.bibentry import source_from_entry
+from generator.load.bibfailures import (
+    duplicate_field,
+    looks_broken,
+    parse_failure,
+    stray_fields,
+    too_large,
+)
+from generator.load.bibscan import BibChunk, TooManyBlocks, entry_name, scan_bibtex
 from generator.model import Finding, Location, Severity, Source
 
 __all__ = [
@@ -189,8 +192,11 @@ class _Reader:
         size = chunk.end - chunk.start
         if size > MAX_CHUNK_BYTES:
             for block in chunk.blocks:
-                if block.kind in ("entry", "string") and (needed or chunk.suspect):
-                    self.findings.append(_too_large(block, self.path, size, self.wants(block.name)))
+                if block.kind in ("entry", "string"):
+                    severity = self.severity(block.name)
+                    self.findings.append(
+                        too_large(block, self.path, size, MAX_CHUNK_BYTES, severity)
+                    )
             return False
         if needed:
             return True
@@ -198,7 +204,7 @@ class _Reader:
         # within a budget, so that a file of broken entries stays fast.
         if size > self._budget:
             self.findings.extend(
-                _looks_broken(block, self.path) for block in chunk.blocks if block.kind == "entry"
+                looks_broken(block, self.path) for block in chunk.blocks if block.kind == "entry"
             )
             return False
         self._budget -= size
@@ -211,7 +217,7 @@ class _Reader:
         if isinstance(block, ImplicitComment):
             # Fields after an entry's end: that entry was closed early.
             owner = self._above.get(chunk)
-            self.findings.extend(_stray_fields(block, self.path, line, self.severity(owner)))
+            self.findings.extend(stray_fields(block, self.path, line, self.severity(owner)))
             return
         name = _name_of(block)
         if name is not None:
@@ -224,14 +230,14 @@ class _Reader:
                 self._entry(block.ignore_error_block, line)
             return
         if isinstance(block, DuplicateFieldKeyBlock):
-            self.findings.append(_duplicate_field(block, self.path, line, self.severity(name)))
+            self.findings.append(duplicate_field(block, self.path, line, self.severity(name)))
         elif isinstance(block, ParsingFailedBlock):
-            self.findings.append(_parse_failure(block, self.path, line, self.severity(name)))
+            self.findings.append(parse_failure(block, self.path, line, self.severity(name)))
         elif isinstance(block, Entry) and self.wants(block.key):
             self._entry(block, line)
 
     def _entry(self, entry: Entry, line: int) -> None:
-        source, problems = _source_from_entry(entry, self.path, line)
+        source, problems = source_from_entry(entry, self.path, line)
         self.findings.extend(problems)
         if source is not None:
             self.sources.append(source)
@@ -256,40 +262,6 @@ class _Reader:
         ]
 
 
-def _label(block: BibBlock) -> str:
-    if block.kind != "entry":
-        return f"this @{block.kind}"
-    return f"the entry `{block.name}`" if block.name else "this entry"
-
-
-def _too_large(block: BibBlock, path: str, size: int, wanted: bool) -> Finding:
-    what = _label(block)
-    return Finding(
-        "bib-parse-failed",
-        _E if wanted else _W,
-        f"{what}: expected at most {size_text(MAX_CHUNK_BYTES)} up to the next entry, "
-        f"found {size:,} bytes, so it is not read",
-        Location(path, block.line),
-        "look for a brace or quote that is never closed, or text pasted in by mistake",
-    )
-
-
-def _looks_broken(block: BibBlock, path: str) -> Finding:
-    """A warning without detail, for an entry no question provides that is not parsed."""
-    why = (
-        "its head `@type{key,` cannot be read"
-        if block.key is None
-        else ("its `{` and `}` do not pair up")
-    )
-    return Finding(
-        "bib-parse-failed",
-        _W,
-        f"{_label(block)} probably cannot be read: {why}",
-        Location(path, block.line),
-        "write the entry as `@type{key, field = {value}, ...}` with every `{` closed, or delete it",
-    )
-
-
 def _name_of(block: Block) -> str | None:
     """The key of an entry block (or, for one whose head fails, the key-like text), else None."""
     if isinstance(block, Entry):
@@ -299,223 +271,3 @@ def _name_of(block: Block) -> str | None:
             return block.ignore_error_block.key
         return entry_name(block.raw or "")
     return None
-
-
-_ENTRY_HEAD = re.compile(r"@\s*([A-Za-z]+)\s*\{\s*([^,\s{}]*)")
-
-
-def _parse_failure(block: Block, path: str, start: int, severity: Severity) -> Finding:
-    """Explain a block bibtexparser could not parse, at the line of the culprit if known."""
-    raw = block.raw or ""
-    head = _ENTRY_HEAD.match(raw)
-    kind = f"@{head.group(1)}" if head else "@entry"
-    entry = f"the {kind} entry `{head.group(2)}`" if head and head.group(2) else f"the {kind} entry"
-    error = getattr(block, "error", None)
-    reason = getattr(error, "abort_reason", None) or ""
-    # The block ran on into the next `@` or the end of the file: a brace or quote is open.
-    if not reason or "block start" in reason or "end of file" in reason:
-        unclosed = _unclosed(raw)
-        if unclosed is not None:
-            char, offset = unclosed
-            line = start + raw.count("\n", 0, offset)
-            column = offset - (raw.rfind("\n", 0, offset) + 1) + 1
-            closer = "}" if char == "{" else '"'
-            if head is not None and offset == raw.index("{", head.end(1)):
-                what = f"the `{{` that opens {entry} is never closed"
-                fix = "end the entry with `}` before the next `@`"
-            else:
-                what = f"this `{char}` is never closed, so {entry} (line {start}) cannot be read"
-                fix = f"add the matching `{closer}` to the value that starts here"
-            return Finding("bib-parse-failed", severity, what, Location(path, line, column), fix)
-    detail = f": {reason.strip().rstrip('.')}" if reason else ""
-    return Finding(
-        "bib-parse-failed",
-        severity,
-        f"could not parse {entry} that starts here{detail}",
-        Location(path, start),
-        "write the entry as `@type{key, field = {value}, ...}`: a comma after the key and "
-        "after each field, every `{` closed",
-    )
-
-
-def _duplicate_field(
-    block: DuplicateFieldKeyBlock, path: str, start: int, severity: Severity
-) -> Finding:
-    """An entry with a field written twice: bibtexparser refuses the whole entry."""
-    entry = block.ignore_error_block
-    name = sorted(block.duplicate_keys)[0]
-    line = start
-    if isinstance(entry, Entry):
-        seen = [f for f in entry.fields if f.key == name]
-        line = start + (seen[-1].start_line or 0) - (entry.start_line or 0)
-    key = entry.key if isinstance(entry, Entry) else "?"
-    return Finding(
-        "bib-parse-failed",
-        severity,
-        f"the entry `{key}` has the field `{name}` twice; a field may appear once",
-        Location(path, line),
-        f"remove one of the two `{name} = …` lines",
-    )
-
-
-_UNCLOSED_MARK = re.compile(r'[{}"\n]')
-
-
-def _unclosed(raw: str) -> tuple[str, int] | None:
-    """Return the `{` or `"` of an entry's text that is never closed, and its offset.
-
-    A value still open when a line starts the next field (`name =`) is the culprit;
-    otherwise the innermost brace left open at the end.
-    """
-    braces: list[int] = []
-    quote: int | None = None
-    for mark in _UNCLOSED_MARK.finditer(raw):
-        offset, char = mark.start(), mark.group()
-        if char == "\n":
-            still_open = quote if quote is not None else braces[-1] if len(braces) > 1 else None
-            if still_open is not None and _FIELD_START.match(raw, offset + 1):
-                return raw[still_open], still_open
-        elif char == "{":
-            braces.append(offset)
-        elif char == "}" and braces:
-            braces.pop()
-        elif char == '"' and len(braces) == 1:
-            quote = offset if quote is None else None
-    if quote is not None:
-        return '"', quote
-    return ("{", braces[-1]) if braces else None
-
-
-_FIELD_START = re.compile(r"[ \t]*[A-Za-z][\w-]*[ \t]*=")
-_FIELD_LINE = re.compile(r"(?m)^[ \t]*([A-Za-z][\w-]*)[ \t]*=[ \t]*[{\"0-9]")
-
-
-def _stray_fields(
-    block: ImplicitComment, path: str, start: int, severity: Severity
-) -> list[Finding]:
-    """Text between entries that looks like `field = {…}`: an extra `}` ended an entry early."""
-    raw = block.raw or ""
-    match = _FIELD_LINE.search(raw)
-    if match is None:
-        return []
-    line = start + raw.count("\n", 0, match.start(1))
-    return [
-        Finding(
-            "bib-parse-failed",
-            severity,
-            f"the field `{match.group(1)}` is outside any entry, so it is ignored: "
-            "an entry above it was closed early",
-            Location(path, line),
-            "remove the extra `}` in the entry above, so the entry ends after its last field",
-        )
-    ]
-
-
-def _field_line(entry: Entry, name: str, start: int) -> int:
-    """The 1-based line of field `name` in the entry's raw text (its first line if not found)."""
-    raw = entry.raw or ""
-    match = re.search(rf"(?im)^[ \t]*{re.escape(name)}[ \t]*=", raw)
-    return start + raw.count("\n", 0, match.start()) if match else start
-
-
-class _TooDeep(Exception):
-    """A field's LaTeX is nested too deeply to decode."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__(name)
-        self.name = name
-
-
-def _source_from_entry(entry: Entry, path: str, start: int) -> tuple[Source | None, list[Finding]]:
-    fields = {f.key.lower(): f.value for f in entry.fields if isinstance(f, Field)}
-    findings = []
-
-    def value(name: str) -> str | None:
-        raw = fields.get(name)
-        return _decoded(name, str(raw)) or None if raw is not None else None
-
-    try:
-        title = value("title")
-        authors = tuple(
-            _decoded("author", a)
-            for a in split_multiple_persons_names(str(fields.get("author", "")))
-        )
-        keywords = tuple(k.strip() for k in (value("keywords") or "").split(",") if k.strip())
-        year, venue, pages, eprint = (
-            value("year"),
-            value("booktitle") or value("journal"),
-            value("pages"),
-            value("eprint"),
-        )
-    except _TooDeep as deep:
-        return None, [
-            Finding(
-                "bib-too-deep",
-                Severity.ERROR,
-                f"`{deep.name}` of source `{entry.key}`: expected braces and macros nested "
-                f"at most {MAX_BRACE_DEPTH} deep, found deeper nesting",
-                Location(path, _field_line(entry, deep.name, start)),
-                "remove the extra braces: a title needs one pair, `{{…}}` to keep capitals",
-            )
-        ]
-    if not title:
-        findings.append(
-            Finding(
-                "ref-missing-title",
-                Severity.ERROR,
-                f"source `{entry.key}` has no title",
-                Location(path, start),
-                "add `title = {…}` to the entry",
-            )
-        )
-    urls = {}
-    for name in ("url", "code"):
-        url = fields.get(name)
-        if url is None:
-            continue
-        url = str(url).strip()
-        if not is_http_url(url):
-            findings.append(
-                Finding(
-                    "ref-bad-url",
-                    Severity.ERROR,
-                    f"`{name}` of source `{entry.key}` must be an http(s) URL, found `{url}`",
-                    Location(path, _field_line(entry, name, start)),
-                    "write the full address, starting with https://",
-                )
-            )
-        else:
-            urls[name] = url
-    if findings:
-        return None, findings
-    source = Source(
-        key=entry.key,
-        title=title or "",
-        location=Location(path, start),
-        entry_type=entry.entry_type.lower(),
-        authors=tuple(a for a in authors if a),
-        year=year,
-        venue=venue,
-        pages=pages,
-        eprint=eprint,
-        url=urls.get("url"),
-        code=urls.get("code"),
-        # Not shown on any page: kept as written, never LaTeX-decoded (the costly part).
-        abstract=" ".join(str(fields["abstract"]).split()) or None
-        if "abstract" in fields
-        else None,
-        annotation=str(fields.get("annotation", "")).strip() or None,
-        keywords=keywords,
-        bibtex=(entry.raw or "").strip() + "\n",
-    )
-    return source, []
-
-
-def _decoded(name: str, value: str) -> str:
-    """`decode`, refusing what is nested too deeply for pylatexenc (which recurses)."""
-    if brace_depth(value) > MAX_BRACE_DEPTH:
-        raise _TooDeep(name)
-    try:
-        return decode(value)
-    except RecursionError:
-        raise _TooDeep(name) from None
