@@ -50,6 +50,7 @@ _TASK_FIELDS = ("name", "summary", "input", "output", "requirements")
 _NODE_FIELDS = ("id", "label", "kind", "basis", "takes", "gives", "sources", "note")
 _EDGE_FIELDS = ("from", "to", "label")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_NODE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 RESERVED_IDS = frozenset(
     ("bibliography", "index", "search", "assets", "reference", "404", "sitemap")
@@ -57,7 +58,6 @@ RESERVED_IDS = frozenset(
 """Ids a question cannot have: its folder or page would replace a page or folder of the site
 (`bibliography.md`, `index.md`, `404.html`, `sitemap.xml`, the search index, the theme's
 assets, the API reference)."""
-_NODE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
 def read_question(
@@ -164,7 +164,7 @@ def _listed(top: LineDict) -> list[str]:
 
 
 class _Closest:
-    """ "Did you mean" over the keys of the reference set, for one question file.
+    """Suggestions ("did you mean …?") among the keys of the reference set, for one file.
 
     Each lookup compares the key with every key of the set (about 10 µs each: 0.5 s in
     50,000 keys), so each key is looked up once, and a file gets a budget of comparisons:
