@@ -1032,7 +1032,7 @@ def test_a_file_of_too_many_blocks_is_refused_before_they_are_built(
 def test_an_entry_too_large_to_parse_is_a_finding_not_a_minute(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(bibtex, "MAX_CHUNK_BYTES", 100)
+    monkeypatch.setattr(bibscan, "MAX_CHUNK_BYTES", 100)
     text = "@misc{big, title = {" + "{" * 200 + "}\n@misc{fine, title = {Fine}}\n"
     chunks = scan_bibtex(text)
 
@@ -1051,6 +1051,17 @@ def test_an_entry_too_large_to_parse_is_a_finding_not_a_minute(
     ]
     _, unused = read_bibtex_blocks(text, BIB, chunks, {"fine"})
     assert [(f.severity, f.location) for f in unused] == [(Severity.WARNING, Location(BIB, 1))]
+
+
+def test_a_chunk_too_large_is_not_split_either(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Splitting runs bibtexparser's splitter on the chunk: as slow as parsing it.
+    monkeypatch.setattr(bibscan, "MAX_CHUNK_BYTES", 100)
+    text = "@misc{a, title = {A}} @misc{b, title = {B}}\n" + "% padding\n" * 10
+    (_, chunk) = scan_bibtex(text)
+    assert (chunk.suspect, [b.name for b in chunk.blocks]) == (True, ["a"])
+    monkeypatch.setattr(bibscan, "MAX_CHUNK_BYTES", 2**20)
+    (_, chunk) = scan_bibtex(text)
+    assert (chunk.suspect, [b.name for b in chunk.blocks]) == (False, ["a", "b"])
 
 
 def test_a_megabyte_of_braces_in_an_unused_entry_is_read_fast() -> None:

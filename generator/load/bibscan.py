@@ -39,6 +39,7 @@ from bibtexparser.splitter import Splitter
 
 __all__ = [
     "MAX_BLOCKS",
+    "MAX_CHUNK_BYTES",
     "BibBlock",
     "BibChunk",
     "BlockKind",
@@ -59,6 +60,16 @@ MAX_BLOCKS = 200_000
 A real entry is about 500 bytes: 50,000 entries are 25 MB, and the 64 MiB size limit holds
 about 130,000. A file of 64 MiB of `@a{k}` lines would hold 9 million, and their keys
 alone would need gigabytes.
+"""
+
+
+MAX_CHUNK_BYTES = 2**20
+"""The largest chunk (an entry and the text up to the next one) that is parsed (1 MiB).
+
+A real entry is a few kB; bibtexparser reads about 1.5 MB a second of text dense in
+braces, so a 64 MiB entry of braces would take most of a minute. A larger chunk is
+neither split here (its first block only is seen, and it is marked suspect) nor parsed
+later (its entry gets a finding).
 """
 
 
@@ -192,13 +203,13 @@ def scan_bibtex(text: str) -> list[BibChunk]:
             has_inline = True
             next_inline += 1
         head = starts[index - 1] if index else None
-        if has_inline:
+        if has_inline and end - begin <= MAX_CHUNK_BYTES:
             blocks = _split(text, begin, end, line)
         elif head is None:
             blocks = ()
         else:
             blocks = (_one_block(text, head, end, line),)
-        suspect = _suspect(text, begin, end, blocks)
+        suspect = end - begin > MAX_CHUNK_BYTES or _suspect(text, begin, end, blocks)
         chunks.append(BibChunk(begin, end, line, head[2] if head else "", blocks, suspect))
     return chunks
 

@@ -43,7 +43,6 @@ from generator.load.bibscan import BibChunk, TooManyBlocks, entry_name, scan_bib
 from generator.model import Finding, Location, Severity, Source
 
 __all__ = [
-    "MAX_CHUNK_BYTES",
     "WARNING_BUDGET_BYTES",
     "read_bibtex",
     "read_bibtex_blocks",
@@ -54,13 +53,6 @@ __all__ = [
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 _E, _W = Severity.ERROR, Severity.WARNING
-
-MAX_CHUNK_BYTES = 2**20
-"""The largest entry parsed, with the text up to the next entry (1 MiB).
-
-A real entry is a few kB; bibtexparser reads about 1.5 MB a second of text dense in
-braces, so a 64 MiB entry of braces would take most of a minute.
-"""
 
 WARNING_BUDGET_BYTES = 4 * 2**20
 """How much of a file's entries that no question provides but that look broken is parsed,
@@ -190,12 +182,12 @@ class _Reader:
         if not needed and not chunk.suspect:
             return False
         size = chunk.end - chunk.start
-        if size > MAX_CHUNK_BYTES:
+        if size > bibscan.MAX_CHUNK_BYTES:
             for block in chunk.blocks:
                 if block.kind in ("entry", "string"):
                     severity = self.severity(block.name)
                     self.findings.append(
-                        too_large(block, self.path, size, MAX_CHUNK_BYTES, severity)
+                        too_large(block, self.path, size, bibscan.MAX_CHUNK_BYTES, severity)
                     )
             return False
         if needed:
