@@ -166,10 +166,11 @@ def _print_findings(findings: list[Finding], fmt: str) -> None:
 
 def _generate(args: argparse.Namespace, root: Path, fmt: str) -> int:
     settings = read_settings(root)
-    project = pipeline.load(settings)
+    project, warnings = pipeline.load_with_warnings(settings)
     check = getattr(args, "check", False)
     result = pipeline.generate(settings, project, merge=args.merge, write=not check)
-    _print_findings(list(result.findings), fmt)
+    findings = [*warnings, *result.findings]
+    _print_findings(findings, fmt)
     if check:
         if result.stale:
             if args.diff:
@@ -177,12 +178,12 @@ def _generate(args: argparse.Namespace, root: Path, fmt: str) -> int:
             names = ", ".join(change.path for change in result.stale)
             print(f"answersite: stale: {names}; run `answersite generate`", file=sys.stderr)
             return ExitCode.FINDINGS
-        return exit_code(result.findings)
+        return exit_code(findings)
     for path in result.removed:
         print(f"removed {path} (left by an interrupted run)", file=sys.stderr)
     for path in result.written:
         print(f"wrote {path}", file=sys.stderr)
-    return exit_code(result.findings)
+    return exit_code(findings)
 
 
 def _build(args: argparse.Namespace, root: Path, fmt: str) -> int:

@@ -32,19 +32,49 @@ _E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 CODES: dict[str, Code] = {
     # -- load: the reference set and the questions ------------------------------------
-    "bib-parse-failed": Code(_E, "A BibTeX entry cannot be parsed.", "load"),
+    # A problem of one source (its entry, its key) is an error when a question provides
+    # the source, and a warning when none does.
     "ref-missing-folder": Code(_E, "The references folder does not exist.", "load"),
+    "ref-not-a-file": Code(
+        _E,
+        "An input is a directory, FIFO, device, socket or dangling symbolic link.",
+        "load",
+    ),
+    "ref-file-too-large": Code(
+        _E,
+        "An input file is larger than its limit (BibTeX 64 MiB or 200,000 blocks, YAML 4 MiB).",
+        "load",
+    ),
+    "ref-bad-encoding": Code(_E, "An input file is not UTF-8 text.", "load"),
+    "ref-unreadable": Code(_E, "An input file or folder cannot be read.", "load"),
+    "bib-parse-failed": Code(_E, "A BibTeX entry cannot be parsed.", "load"),
+    "bib-too-deep": Code(
+        _E, "A BibTeX field nests braces or macros deeper than the limit (64).", "load"
+    ),
     "ref-missing-title": Code(_E, "A source has no title.", "load"),
     "ref-bad-url": Code(_E, "A source's `url` or `code` is not an http(s) URL.", "load"),
-    "ref-duplicate-key": Code(_E, "A source key is defined twice.", "load"),
+    "ref-bad-key": Code(_E, "A source key cannot be cited as `[@key]`.", "load"),
+    "ref-duplicate-key": Code(
+        _E, "A source key is defined twice (also: differs only in case or anchor).", "load"
+    ),
     "yaml-syntax": Code(_E, "A YAML file cannot be parsed.", "load"),
     "yaml-not-a-mapping": Code(_E, "A YAML value must be a mapping.", "load"),
     "yaml-unknown-field": Code(_E, "A YAML mapping has a field answersite does not know.", "load"),
     "yaml-missing-field": Code(_E, "A required YAML field is missing or empty.", "load"),
     "yaml-wrong-type": Code(_E, "A YAML field has the wrong type.", "load"),
     "yaml-bad-value": Code(_E, "A YAML field's value is not one of the allowed ones.", "load"),
+    "yaml-duplicate-key": Code(_E, "A YAML mapping has the same key twice.", "load"),
+    "yaml-bad-key": Code(_E, "A YAML mapping key is a list or a mapping, not text.", "load"),
+    "yaml-too-deep": Code(
+        _E, "A YAML file nests lists and mappings deeper than the limit (64).", "load"
+    ),
+    "yaml-too-many-aliases": Code(
+        _E, "A YAML file uses more aliases, or repeats more through them, than the limit.", "load"
+    ),
     "question-none": Code(_E, "There is no question file.", "load"),
-    "question-bad-id": Code(_E, "A question file's name is not a valid id.", "load"),
+    "question-bad-id": Code(
+        _E, "A question file's name is not a valid id, or is reserved.", "load"
+    ),
     "question-unknown-source": Code(_E, "A question lists a key not in the reference set.", "load"),
     "question-duplicate-source": Code(_E, "A question lists the same source twice.", "load"),
     "workflow-bad-id": Code(_E, "A workflow node id is not a valid identifier.", "load"),

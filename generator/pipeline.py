@@ -26,6 +26,7 @@ __all__ = [
     "check_built_site",
     "generate",
     "load",
+    "load_with_warnings",
     "provided_urls",
     "source_keys",
 ]
@@ -59,6 +60,16 @@ def load(settings: Settings) -> Project:
     Raises:
         InputError: Any error finding; the error carries all of them.
     """
+    return load_with_warnings(settings)[0]
+
+
+def load_with_warnings(settings: Settings) -> tuple[Project, tuple[Finding, ...]]:
+    """[`load`][generator.pipeline.load], plus the warnings (e.g. a source no question
+    provides that has a problem), for the caller to report.
+
+    Raises:
+        InputError: Any error finding; the error carries all of them.
+    """
     project, findings = load_project(settings.root, settings.references)
     errors = tuple(f for f in findings if f.severity is Severity.ERROR)
     if errors:
@@ -67,7 +78,7 @@ def load(settings: Settings) -> Project:
             f"{settings.references}/; nothing was written",
             findings=tuple(findings),
         )
-    return project
+    return project, tuple(findings)
 
 
 def generate(

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import textwrap
+import time
 from pathlib import Path
 
 import bibtexparser
 import pytest
 
-from generator.load import load_project, read_bibtex, read_pages, read_source_yaml
+from generator.errors import InputError
+from generator.load import (
+    bibentry,
+    bibscan,
+    bibtex,
+    load_project,
+    read_bibtex,
+    read_pages,
+    read_source_yaml,
+)
+from generator.load.bibscan import scan_bibtex
+from generator.load.bibtex import read_bibtex_blocks
+from generator.load.latex import MAX_BRACE_DEPTH
 from generator.model import Finding, Location, Severity, Source
 
 BIB = "references/sources.bib"
@@ -483,7 +496,8 @@ def test_load_project_reads_bib_yaml_and_questions(tmp_path: Path) -> None:
     project, findings = load_project(root)
 
     assert findings == []
-    assert list(project.sources) == ["a", "b"]
+    assert list(project.sources) == ["a"]  # the source the questions provide, read in full
+    assert project.unused == {"b"}  # the others: only their keys
     assert [q.id for q in project.questions] == ["a-first", "z-last"]
     assert project.questions[0].location == Location("references/questions/a-first.yml", 1)
 
@@ -592,3 +606,495 @@ def test_read_pages_skips_hidden_files_and_other_suffixes(tmp_path: Path) -> Non
     )
     assert read_pages(tmp_path / "docs") == {"index.md": "# Home\n", "q/task.md": "# Task\n"}
     assert read_pages(tmp_path / "missing") == {}
+
+
+# --- hostile BibTeX -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "depth",
+    [
+        pytest.param(300, id="300-pylatexenc-recursion-error"),
+        pytest.param(MAX_BRACE_DEPTH + 1, id="limit-plus-one-refused-before-decoding"),
+    ],
+)
+def test_braces_nested_deeper_than_the_limit_are_a_finding_at_the_field(depth: int) -> None:
+    deep = "\\textbf{" * depth + "x" + "}" * depth
+    sources, findings = read_bibtex(f"@misc{{k,\n  year = 2024,\n  title = {{{deep}}}\n}}\n", BIB)
+
+    assert sources == []
+    assert findings == [
+        Finding(
+            "bib-too-deep",
+            Severity.ERROR,
+            f"`title` of source `k`: expected braces and macros nested at most "
+            f"{MAX_BRACE_DEPTH} deep, found deeper nesting",
+            Location(BIB, 3),
+            "remove the extra braces: a value needs one pair, two (`{{…}}`) to keep capitals",
+        )
+    ]
+
+
+def test_braces_nested_up_to_the_limit_are_decoded() -> None:
+    depth = MAX_BRACE_DEPTH  # inside the field's own braces, which are not part of the value
+    nested = "\\emph{" * depth + "x" + "}" * depth
+    assert one_source(f"@misc{{k, title = {{{nested}}}}}\n").title == "x"
+
+
+def test_a_recursion_error_while_decoding_is_a_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    def recurse(value: str) -> str:
+        raise RecursionError
+
+    monkeypatch.setattr(bibentry, "decode", recurse)
+    _, findings = read_bibtex("@misc{k,\n  author = {A and B},\n  title = {T}\n}\n", BIB)
+    assert [(f.code, f.location) for f in findings] == [("bib-too-deep", Location(BIB, 3))]
+
+
+def test_a_field_written_twice_names_the_field() -> None:
+    _, findings = read_bibtex("@misc{k,\n  title = {A},\n  title = {B}\n}\n", BIB)
+    assert findings == [
+        Finding(
+            "bib-parse-failed",
+            Severity.ERROR,
+            "the entry `k` has the field `title` twice; a field may appear once",
+            Location(BIB, 3),
+            "remove one of the two `title = …` lines",
+        )
+    ]
+
+
+# --- the scan: every block's kind, key and line, as bibtexparser sees them -------------------
+
+
+def blocks(text: str) -> list[tuple[str, str | None, str | None, int]]:
+    return [(b.kind, b.key, b.name, b.line) for c in scan_bibtex(text) for b in c.blocks]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "@misc{a, title={A}}\n\n@ARTICLE{b,\n title={B}}\n",
+            [("entry", "a", "a", 1), ("entry", "b", "b", 3)],
+            id="entries",
+        ),
+        pytest.param(
+            "@misc{a, title={A}} @misc{b, title={B}}\n",
+            [("entry", "a", "a", 1), ("entry", "b", "b", 1)],
+            id="two-on-one-line",
+        ),
+        pytest.param(
+            "@misc{a, note={LeQua @ {CLEF}}, title={A}}\n",
+            [("entry", "a", "a", 1)],
+            id="at-sign-in-a-value",
+        ),
+        pytest.param(
+            "% see @ {x} here\n@misc{a, title={A}}\n",
+            [("entry", "x", "x", 1), ("entry", "a", "a", 2)],
+            id="at-sign-in-a-comment-starts-a-block",
+        ),
+        pytest.param(
+            '@string{ieee = "IEEE"}\n@comment{@misc{no, title={N}}}\n@preamble{"x"}\n',
+            [("string", None, None, 1), ("comment", None, None, 2), ("preamble", None, None, 3)],
+            id="string-comment-preamble",
+        ),
+        pytest.param(
+            "@misc(a, title={A})\n@misc{\n  b,\n title={B}}\n@misc{c}\n",
+            [("entry", "a", "a", 1), ("entry", "b", "b", 2), ("entry", "c", "c", 5)],
+            id="parentheses-key-on-its-line-no-fields",
+        ),
+        pytest.param(
+            "@misc{k\n  title = {A}\n}\n@misc{a,\n  title = {A\n@misc{b, title={B}}\n",
+            [("entry", None, "k", 1), ("entry", "a", "a", 4), ("entry", "b", "b", 6)],
+            id="broken-head-and-unclosed-brace",
+        ),
+        pytest.param("  @misc{a,title={A}}\n", [("entry", "a", "a", 1)], id="indented"),
+    ],
+)
+def test_the_scan_finds_each_block_as_bibtexparser_splits_them(
+    text: str, expected: list[tuple[str, str | None, str | None, int]]
+) -> None:
+    assert blocks(text) == expected
+
+
+def test_the_scan_marks_chunks_that_may_fail() -> None:
+    chunks = scan_bibtex("@misc{a, title={A}\n@misc{k title={K}}\n@misc{b, title={\\{B}}\n")
+    assert [c.suspect for c in chunks] == [False, True, True, False]
+
+
+STRINGS = """
+@string{ieee = "IEEE"}
+@misc{a,
+  title = {A},
+  journal = ieee
+}
+@misc{b,
+  title = {B},
+  journal = ieee,
+  url = {not a url}
+}
+@misc{c,
+  title = {C, never closed,
+  year = {2024}
+}
+@misc{d, title = {D}}
+"""
+
+
+@pytest.mark.parametrize("wanted", ["a", "b", "c", "d"])
+def test_reading_one_entry_gives_what_reading_the_whole_file_gives(wanted: str) -> None:
+    text = dedent(STRINGS)
+    everything, all_findings = read_bibtex(text, BIB)
+
+    sources, findings = read_bibtex_blocks(text, BIB, scan_bibtex(text), {wanted})
+
+    assert sources == [s for s in everything if s.key == wanted]
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    expected = [f for f in all_findings if f"`{wanted}`" in f.message]
+    assert errors == expected
+
+
+def test_a_macro_resolves_when_only_its_entry_is_read() -> None:
+    text = dedent(STRINGS)
+    (source,), _ = read_bibtex_blocks(text, BIB, scan_bibtex(text), {"a"})
+    assert source.venue == "IEEE"
+
+
+def test_problems_of_entries_not_wanted_are_warnings_or_unread() -> None:
+    text = dedent(STRINGS)
+    sources, findings = read_bibtex_blocks(text, BIB, scan_bibtex(text), {"d"})
+
+    assert [s.key for s in sources] == ["d"]
+    # `c` looks broken (its braces do not balance), so it is parsed to warn about it; the
+    # bad url of `b` is a field, and fields of entries not wanted are not read.
+    assert [(f.code, f.severity, f.location) for f in findings] == [
+        ("bib-parse-failed", Severity.WARNING, Location(BIB, 12, 11))
+    ]
+
+
+def test_a_block_left_open_ends_at_the_next_start_as_in_the_whole_file() -> None:
+    # The entry is aborted by the start of the next block (unread here): the reason names it.
+    text = "@misc{a,\n  title = {A},\n  year\n@article{b, title = {B}}\n"
+    _, whole = read_bibtex(text, BIB)
+    _, one = read_bibtex_blocks(text, BIB, scan_bibtex(text), {"a"})
+    assert one == whole
+    assert "`@article`" in whole[0].message
+
+
+# --- the project: only provided sources are read in full -----------------------------------
+
+
+def test_a_source_no_question_provides_is_read_for_its_key_only(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        {
+            "references/a.bib": """
+                @misc{a, title = {A}}
+                @misc{notitle,
+                  year = {2024}
+                }
+                @misc{badurl, title = {B}, url = {ftp://x}}
+                """,
+            "references/questions/q.yaml": QUESTION,
+        },
+    )
+    project, findings = load_project(root)
+
+    assert findings == []  # BibTeX itself only warns about a missing title
+    assert list(project.sources) == ["a"]
+    assert project.unused == {"notitle", "badurl"}
+    assert project.keys == {"a", "notitle", "badurl"}
+
+
+def test_a_provided_source_with_a_problem_is_an_error(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        {
+            "references/a.bib": "@misc{a,\n  year = {2024}\n}\n",
+            "references/questions/q.yaml": QUESTION,
+        },
+    )
+    _, findings = load_project(root)
+
+    assert [(f.code, f.severity, f.location) for f in findings] == [
+        ("ref-missing-title", Severity.ERROR, Location("references/a.bib", 1))
+    ]
+
+
+def test_problems_of_yaml_sources_no_question_provides_are_warnings(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        {
+            "references/a.yaml": """
+                sources:
+                  - key: a
+                    title: A
+                  - key: b
+                    url: nowhere
+                  - title: No key
+                """,
+            "references/questions/q.yaml": QUESTION,
+        },
+    )
+    project, findings = load_project(root)
+
+    assert list(project.sources) == ["a"]
+    assert [(f.code, f.severity, f.location.line) for f in findings if f.location] == [
+        ("ref-missing-title", Severity.WARNING, 4),
+        ("ref-bad-url", Severity.WARNING, 5),
+        ("yaml-missing-field", Severity.WARNING, 6),
+    ]
+
+
+def test_a_provided_entry_whose_head_cannot_be_parsed_is_reported_once(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        {
+            "references/a.bib": "@misc{a\n  title = {A}\n}\n",
+            "references/questions/q.yaml": QUESTION,
+        },
+    )
+    _, findings = load_project(root)
+
+    assert [(f.code, f.severity) for f in findings] == [("bib-parse-failed", Severity.ERROR)]
+
+
+KEYS = """
+@misc{fine, title = {Fine}}
+@misc{M{\\"u}ller2020, title = {A brace ends the key early}}
+@misc{with space, title = {Space}}
+@misc{, title = {Empty}}
+@misc{Fine, title = {Case}}
+@misc{fine_, title = {Anchor}}
+@misc{fine, title = {Again}}
+@misc{Müller2020, title = {Accent}}
+"""
+
+
+@pytest.mark.parametrize("provided", ["fine", "other"])
+def test_keys_must_be_citable_and_defined_once(tmp_path: Path, provided: str) -> None:
+    root = write(
+        tmp_path,
+        {
+            "references/a.bib": KEYS + "@misc{other, title = {Other}}\n",
+            "references/questions/q.yaml": QUESTION.replace("key: a", f"key: {provided}"),
+        },
+    )
+    _, findings = load_project(root)
+
+    # Problems of the key a question provides are errors, the others warnings.
+    fine = Severity.ERROR if provided == "fine" else Severity.WARNING
+    bib = "references/a.bib"
+    bad = "expected a key of letters, digits and `_:.-/+` (starting with a letter, digit or `_`)"
+    assert [(f.code, f.severity, f.location, f.message, f.hint) for f in findings] == [
+        (
+            "ref-bad-key",
+            Severity.WARNING,
+            Location(bib, 3),
+            f"{bad}, found `with space`, which `[@…]` cannot cite",
+            "rename it, e.g. `with-space`",
+        ),
+        (
+            "ref-bad-key",
+            Severity.WARNING,
+            Location(bib, 4),
+            "expected a source key, found an entry with an empty key",
+            "write a key after the opening brace, e.g. `@article{doe2024,`",
+        ),
+        (
+            "ref-duplicate-key",
+            fine,
+            Location(bib, 5),
+            "source key `Fine` differs only in case from `fine` at references/a.bib:1: "
+            "BibTeX and readers would take them for one key",
+            "rename one of the two keys so that they differ in letters or digits",
+        ),
+        (
+            "ref-duplicate-key",
+            fine,
+            Location(bib, 6),
+            "source key `fine_` gives the same anchor `#ref-fine` as `fine` at "
+            "references/a.bib:1: links would take them for one key",
+            "rename one of the two keys so that they differ in letters or digits",
+        ),
+        (
+            "ref-duplicate-key",
+            fine,
+            Location(bib, 7),
+            "source key `fine` is defined twice: here and at references/a.bib:1",
+            "rename one of the two keys, or delete the duplicate entry",
+        ),
+        (
+            "ref-bad-key",
+            Severity.WARNING,
+            Location(bib, 8),
+            f"{bad}, found `Müller2020`, which `[@…]` cannot cite",
+            "rename it, e.g. `Muller2020`",
+        ),
+        (  # bibtexparser reads no key: a `{` may not be in one
+            "bib-parse-failed",
+            Severity.WARNING,
+            Location(bib, 2),
+            "could not parse the @misc entry `M` that starts here: "
+            "Expected comma after entry key, but found {",
+            "write the entry as `@type{key, field = {value}, ...}`: a comma after the key and "
+            "after each field, every `{` closed",
+        ),
+    ]
+
+
+def test_a_key_a_question_provides_must_be_citable(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        {
+            "references/a.yaml": "sources:\n  - key: o'brien\n    title: O\n",
+            "references/questions/q.yaml": QUESTION.replace("key: a", 'key: "o\'brien"'),
+        },
+    )
+    _, findings = load_project(root)
+    assert [(f.code, f.severity, f.hint) for f in findings] == [
+        ("ref-bad-key", Severity.ERROR, "rename it, e.g. `o-brien`")
+    ]
+
+
+def test_did_you_mean_knows_the_keys_of_sources_not_provided(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        {
+            "references/a.bib": "@misc{a, title = {A}}\n@misc{kim2022mssnet, title = {M}}\n",
+            "references/questions/q.yaml": QUESTION + "  - {key: kim2022msnet, "
+            "role: related-paper, annotation: B.}\n",
+        },
+    )
+    _, findings = load_project(root)
+    assert [(f.code, f.hint) for f in findings] == [
+        ("question-unknown-source", "did you mean `kim2022mssnet`?")
+    ]
+
+
+def test_hidden_files_and_other_suffixes_are_not_read(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        {
+            "references/a.yaml": "sources:\n  - key: a\n    title: A\n",
+            "references/._a.bib": "\x00\x05 AppleDouble junk",
+            "references/.#a.yaml": "an editor's lock file",
+            "references/questions/q.yaml": QUESTION,
+            "references/questions/.q.yaml": "not: [a question",
+        },
+    )
+    _, findings = load_project(root)
+    assert findings == []
+
+
+def test_read_pages_gives_unix_newlines(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.md").write_bytes(b"# A\r\n\r\ntext\rmore\n")
+    assert read_pages(tmp_path / "docs") == {"a.md": "# A\n\ntext\nmore\n"}
+
+
+def test_a_page_that_cannot_be_read_stops_the_run_with_its_findings(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "folder.md").mkdir(parents=True)
+    (docs / "latin1.md").write_bytes("# Caf\u00e9\n".encode("latin-1"))
+    (docs / "fine.md").write_text("# Fine\n", "utf-8")
+
+    with pytest.raises(InputError) as raised:
+        read_pages(docs)
+
+    assert raised.value.message == "2 pages of docs/ cannot be read; nothing was written"
+    assert [(f.code, str(f.location)) for f in raised.value.findings] == [
+        ("ref-not-a-file", "docs/folder.md"),
+        ("ref-bad-encoding", "docs/latin1.md:1:6"),
+    ]
+
+
+def test_a_file_of_too_many_blocks_is_refused_before_they_are_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 64 MiB of `@a{k}` lines would be 9 million blocks: gigabytes of keys.
+    monkeypatch.setattr(bibscan, "MAX_BLOCKS", 3)
+    assert len(read_bibtex("@a{k1}\n@a{k2}\n@a{k3}\n", BIB)[0]) == 0  # no title: not sources
+    assert read_bibtex("@a{k1}\n@a{k2}\n@a{k3}\n@a{k4}\n", BIB) == (
+        [],
+        [
+            Finding(
+                "ref-file-too-large",
+                Severity.ERROR,
+                "expected at most 3 blocks (entries, strings, comments) in a file, found more",
+                Location(BIB),
+                "split it into several files",
+            )
+        ],
+    )
+
+
+def test_an_entry_too_large_to_parse_is_a_finding_not_a_minute(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(bibscan, "MAX_CHUNK_BYTES", 100)
+    text = "@misc{big, title = {" + "{" * 200 + "}\n@misc{fine, title = {Fine}}\n"
+    chunks = scan_bibtex(text)
+
+    sources, findings = read_bibtex_blocks(text, BIB, chunks, {"big", "fine"})
+
+    assert [s.key for s in sources] == ["fine"]
+    assert findings == [
+        Finding(
+            "bib-parse-failed",
+            Severity.ERROR,
+            "the entry `big`: expected at most 100 bytes up to the next entry, found 222 bytes, "
+            "so it is not read",
+            Location(BIB, 1),
+            "look for a brace or quote that is never closed, or text pasted in by mistake",
+        )
+    ]
+    _, unused = read_bibtex_blocks(text, BIB, chunks, {"fine"})
+    assert [(f.severity, f.location) for f in unused] == [(Severity.WARNING, Location(BIB, 1))]
+
+
+def test_a_chunk_too_large_is_not_split_either(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Splitting runs bibtexparser's splitter on the chunk: as slow as parsing it.
+    monkeypatch.setattr(bibscan, "MAX_CHUNK_BYTES", 100)
+    text = "@misc{a, title = {A}} @misc{b, title = {B}}\n" + "% padding\n" * 10
+    (_, chunk) = scan_bibtex(text)
+    assert (chunk.suspect, [b.name for b in chunk.blocks]) == (True, ["a"])
+    monkeypatch.setattr(bibscan, "MAX_CHUNK_BYTES", 2**20)
+    (_, chunk) = scan_bibtex(text)
+    assert (chunk.suspect, [b.name for b in chunk.blocks]) == (False, ["a", "b"])
+
+
+def test_a_megabyte_of_braces_in_an_unused_entry_is_read_fast() -> None:
+    text = "@misc{big, title = {" + "{" * 2_000_000 + "}\n@misc{fine, title = {Fine}}\n"
+    started = time.perf_counter()
+    sources, findings = read_bibtex_blocks(text, BIB, scan_bibtex(text), {"fine"})
+    assert time.perf_counter() - started < 0.5  # parsing it took 1.6 s, a 64 MiB one ~50 s
+    assert [s.key for s in sources] == ["fine"]
+    assert [(f.code, f.severity) for f in findings] == [("bib-parse-failed", Severity.WARNING)]
+
+
+def test_broken_entries_no_question_provides_are_parsed_within_a_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(bibtex, "WARNING_BUDGET_BYTES", 40)
+    text = "@misc{a,\n  title = {A\n}\n@misc{b,\n  title = {B\n}\n@misc{c title = {C}}\n"
+
+    _, findings = read_bibtex_blocks(text, BIB, scan_bibtex(text), set())
+
+    assert [(f.severity, f.location, f.message) for f in findings] == [
+        (  # parsed: the culprit's place
+            Severity.WARNING,
+            Location(BIB, 1, 6),
+            "the `{` that opens the @misc entry `a` is never closed",
+        ),
+        (
+            Severity.WARNING,
+            Location(BIB, 4),
+            "the entry `b` probably cannot be read: its `{` and `}` do not pair up",
+        ),
+        (
+            Severity.WARNING,
+            Location(BIB, 7),
+            "the entry `c` probably cannot be read: its head `@type{key,` cannot be read",
+        ),
+    ]

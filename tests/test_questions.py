@@ -6,7 +6,8 @@ import textwrap
 
 import pytest
 
-from generator.load.questions import read_question
+from generator.load import questions
+from generator.load.questions import RESERVED_IDS, read_question, read_question_keys
 from generator.model import (
     Finding,
     Location,
@@ -19,6 +20,7 @@ from generator.model import (
     WorkflowEdge,
     WorkflowNode,
 )
+from generator.suggest import suggest
 
 PATH = "references/questions/q1.yaml"
 SOURCES = {
@@ -369,6 +371,75 @@ def test_the_file_name_is_the_id_and_must_be_a_slug() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "qid", ["bibliography", "index", "search", "assets", "reference", "404", "sitemap"]
+)
+def test_an_id_that_would_replace_a_page_of_the_site_is_reserved(qid: str) -> None:
+    assert qid in RESERVED_IDS
+    assert problems(minimal(), f"references/questions/{qid}.yaml") == [
+        (
+            None,
+            "question-bad-id",
+            f"question id `{qid}` (the file name) is reserved: its pages would replace the "
+            f"site's own `{qid}`",
+            f"rename the file, e.g. `{qid}-question.yaml`",
+        )
+    ]
+
+
+def test_an_id_that_only_starts_like_a_reserved_one_is_fine() -> None:
+    question, findings = read(minimal(), "references/questions/index-of-models.yaml")
+    assert (findings, question is not None) == ([], True)
+
+
+def test_the_reference_set_may_be_given_as_keys_only() -> None:
+    # The loader reads the questions before the sources: it knows only the keys then.
+    question, findings = read_question(minimal(), PATH, frozenset(SOURCES))
+    assert findings == []
+    assert question is not None
+    assert [use.key for use in question.sources] == ["kim2022mssnet"]
+
+
+def test_the_listed_keys_are_returned_even_when_the_question_has_problems() -> None:
+    text = minimal() + "  - {key: liu2024littlebig, role: related-paper}\nzzz: 1\n"
+    question, findings, listed = read_question_keys(text, PATH, SOURCES)
+    assert question is None
+    assert [f.code for f in findings] == ["yaml-unknown-field", "yaml-missing-field"]
+    assert listed == ["kim2022mssnet", "liu2024littlebig"]
+
+
+def test_a_key_written_twice_in_a_question_is_reported_with_both_lines() -> None:
+    text = "title: T\nquestion: Q?\ntitle: U\nsources:\n" + minimal().split("sources:\n")[1]
+    assert problems(text) == [
+        (
+            3,
+            "yaml-duplicate-key",
+            "`title` is written twice in a question file (first on line 1); YAML keeps only "
+            "the last, so a key may appear once",
+            "remove one of the two `title:` lines, or merge their values",
+        )
+    ]
+
+
+def test_a_key_as_written_is_an_unknown_field_not_true() -> None:
+    # `yes:` was read as the boolean True and reported as the unknown field `True`.
+    assert problems(minimal(extra="yes: 1\n")) == [
+        (
+            5,
+            "yaml-unknown-field",
+            "unknown field `yes` in a question file",
+            "allowed: title, question, instructions, sources, task, workflow",
+        )
+    ]
+
+
+def test_a_very_long_unknown_key_is_shortened_in_the_message() -> None:
+    key = "k" * 10_000
+    ((_, code, message, _),) = problems(minimal().replace("kim2022mssnet", key))
+    assert code == "question-unknown-source"
+    assert len(message) < 120
+
+
 def test_task_must_be_a_mapping_with_a_name() -> None:
     assert problems(minimal(task="task: upscale\n")) == [
         (
@@ -517,3 +588,32 @@ def test_a_workflow_that_is_not_a_mapping() -> None:
             "write `workflow` as `key: value` lines",
         )
     ]
+
+
+def test_did_you_mean_has_a_budget_per_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each lookup compares with every key: 2,000 unknown keys in 50,000 took 1,000 s.
+    looked_up: list[str] = []
+
+    def counting(name: str, known: list[str]) -> str | None:
+        looked_up.append(name)
+        return suggest(name, known)
+
+    monkeypatch.setattr(questions, "suggest", counting)
+    monkeypatch.setattr(questions._Closest, "BUDGET", 4 * 1_000)
+    keys = frozenset(f"key{i}" for i in range(1_000))
+    listed = "".join(
+        f"  - {{key: kez{i % 50}, role: related-paper, annotation: A.}}\n" for i in range(100)
+    )
+
+    question, findings = read_question("title: T\nquestion: Q?\nsources:\n" + listed, PATH, keys)
+
+    assert question is None
+    assert looked_up == ["kez0", "kez1", "kez2", "kez3"]  # each key once, four in all
+    assert [f.hint for f in findings[:5]] == [
+        "did you mean `key0`?",
+        "did you mean `key1`?",
+        "did you mean `key2`?",
+        "did you mean `key3`?",
+        "add the source to a file in references/",
+    ]
+    assert findings[50].hint == "did you mean `key0`?"  # `kez0` again: looked up once

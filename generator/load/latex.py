@@ -8,6 +8,7 @@ falls back to pylatexenc, which is imported only then. Each distinct value is de
 from __future__ import annotations
 
 import functools
+import logging
 import re
 import unicodedata
 from typing import TYPE_CHECKING
@@ -15,7 +16,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pylatexenc.latex2text import LatexNodes2Text
 
-__all__ = ["decode"]
+__all__ = ["MAX_BRACE_DEPTH", "brace_depth", "decode"]
+
+MAX_BRACE_DEPTH = 64
+"""The deepest nesting of braces decoded. pylatexenc recurses on each level: at about 300
+(`\\textbf{` 300 times) it fails with a `RecursionError`, earlier when called from deep in a
+stack. Real titles nest two or three levels."""
 
 _COMBINING = {
     '"': "\u0308",
@@ -84,6 +90,20 @@ def _fast_decode(value: str) -> str | None:
     return " ".join(text.replace("~", " ").split())
 
 
+def brace_depth(value: str) -> int:
+    """The deepest nesting of `{` in `value` (escaped braces `\\{` count too: cheap and safe)."""
+    if value.count("{") <= MAX_BRACE_DEPTH:
+        return value.count("{")  # an upper bound, enough to know the limit is not reached
+    depth = deepest = 0
+    for char in value:
+        if char == "{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == "}" and depth:
+            depth -= 1
+    return deepest
+
+
 @functools.lru_cache(maxsize=4096)
 def decode(value: str) -> str:
     """LaTeX → plain text (`{MSSNet}` → `MSSNet`, `{\\"u}` → `ü`), whitespace folded."""
@@ -97,4 +117,6 @@ def decode(value: str) -> str:
 def _latex() -> LatexNodes2Text:
     from pylatexenc.latex2text import LatexNodes2Text  # imported only when needed
 
+    # pylatexenc logs each macro it cannot expand; what it gives back is still the text.
+    logging.getLogger("pylatexenc").setLevel(logging.ERROR)
     return LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)

@@ -22,10 +22,10 @@ workflow:                                   # optional; derived from the sources
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from pathlib import PurePosixPath
 
-from generator.load.validate import Validator
+from generator.load.validate import Validator, shorten
 from generator.load.yamlread import LineDict, read_yaml
 from generator.model import (
     NODE_BASES,
@@ -34,7 +34,6 @@ from generator.model import (
     Finding,
     Location,
     Question,
-    Source,
     SourceUse,
     Task,
     Workflow,
@@ -43,7 +42,7 @@ from generator.model import (
 )
 from generator.suggest import suggest
 
-__all__ = ["QUESTION_FIELDS", "read_question"]
+__all__ = ["QUESTION_FIELDS", "RESERVED_IDS", "read_question", "read_question_keys"]
 
 QUESTION_FIELDS = ("title", "question", "instructions", "sources", "task", "workflow")
 _USE_FIELDS = ("key", "role", "model", "annotation")
@@ -53,11 +52,18 @@ _EDGE_FIELDS = ("from", "to", "label")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _NODE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
+RESERVED_IDS = frozenset(
+    ("bibliography", "index", "search", "assets", "reference", "404", "sitemap")
+)
+"""Ids a question cannot have: its folder or page would replace a page or folder of the site
+(`bibliography.md`, `index.md`, `404.html`, `sitemap.xml`, the search index, the theme's
+assets, the API reference)."""
+
 
 def read_question(
     text: str,
     path: str,
-    sources: Mapping[str, Source],
+    sources: Collection[str],
     *,
     broken: Collection[str] = (),
 ) -> tuple[Question | None, list[Finding]]:
@@ -66,24 +72,47 @@ def read_question(
     Args:
         text: The file's text.
         path: Its path relative to the project root; the id is the file name without suffix.
-        sources: The reference set, by key.
+        sources: The keys of the reference set (a mapping by key will do).
         broken: Keys of sources that are written in the reference set but could not be
             read. Their own finding explains why; naming them here is not reported again.
 
     Returns:
         The question (or `None` when it cannot be built) and every finding.
     """
+    question, findings, _ = read_question_keys(text, path, sources, broken=broken)
+    return question, findings
+
+
+def read_question_keys(
+    text: str,
+    path: str,
+    sources: Collection[str],
+    *,
+    broken: Collection[str] = (),
+) -> tuple[Question | None, list[Finding], list[str]]:
+    """[`read_question`][generator.load.questions.read_question], plus the keys its
+    `sources:` list names, even when the question cannot be built: the loader reads those
+    sources in full, and their problems are errors."""
     document, problem = read_yaml(text, path)
     if problem:
-        return None, [problem]
+        return None, [problem], []
     check = Validator(path)
     qid = PurePosixPath(path).stem
     if not _ID.match(qid):
         check.error(
             "question-bad-id",
-            f"question id `{qid}` (the file name) must be lower-case letters, digits and `-`",
+            f"question id `{shorten(qid)}` (the file name) must be lower-case letters, "
+            "digits and `-`",
             Location(path),
             "rename the file, e.g. `phone-photo-upscale.yaml`",
+        )
+    elif qid in RESERVED_IDS:
+        check.error(
+            "question-bad-id",
+            f"question id `{qid}` (the file name) is reserved: its pages would replace the "
+            f"site's own `{qid}`",
+            Location(path),
+            f"rename the file, e.g. `{qid}-question.yaml`",
         )
     top = check.mapping(
         document,
@@ -93,21 +122,22 @@ def read_question(
         "(see the README's input schema)",
     )
     if top is None:
-        return None, check.findings
+        return None, check.findings, []
     check.fields(top, "a question file", QUESTION_FIELDS)
     title = check.text(top, "title", "the question file", required=True)
     asked = check.text(top, "question", "the question file", required=True)
     instructions = check.text(top, "instructions", "the question file")
-    uses = _read_uses(check, top, sources, broken)
+    closest = _Closest(sources)
+    uses = _read_uses(check, top, sources, broken, closest)
     task = _read_task(check, top)
     listed = _listed(top)
     # A mistyped key is reported once, where it is listed: the nodes that use the key it
     # was meant to be are not reported again.
-    meant = {close for key in listed if key not in sources if (close := suggest(key, sources))}
+    meant = {close for key in listed if key not in sources if (close := closest(key))}
     provided = {use.key for use in uses} | {k for k in listed if k in broken} | meant
     workflow = _read_workflow(check, top, provided, sources)
     if check.findings or not title or not asked:
-        return None, check.findings
+        return None, check.findings, listed
     question = Question(
         id=qid,
         title=title,
@@ -118,7 +148,7 @@ def read_question(
         task=task,
         workflow=workflow,
     )
-    return question, []
+    return question, [], listed
 
 
 def _listed(top: LineDict) -> list[str]:
@@ -126,11 +156,47 @@ def _listed(top: LineDict) -> list[str]:
     items = top.get("sources")
     if not isinstance(items, list):
         return []
-    return [str(item["key"]) for item in items if isinstance(item, dict) and "key" in item]
+    return [
+        item["key"].strip()
+        for item in items
+        if isinstance(item, dict) and isinstance(item.get("key"), str)
+    ]
+
+
+class _Closest:
+    """Suggestions ("did you mean …?") among the keys of the reference set, for one file.
+
+    Each lookup compares the key with every key of the set (about 10 µs each: 0.5 s in
+    50,000 keys), so each key is looked up once, and a file gets a budget of comparisons:
+    a question listing thousands of unknown keys against a large bibliography still reads
+    in seconds (the keys past the budget get the plain hint).
+    """
+
+    BUDGET = 300_000  # comparisons per file (~3 s): 6 lookups in 50,000 keys, 300 in 1,000
+
+    def __init__(self, keys: Collection[str]) -> None:
+        self._keys = keys
+        self._sorted: list[str] | None = None
+        self._found: dict[str, str | None] = {}
+        self._left = self.BUDGET
+
+    def __call__(self, key: str) -> str | None:
+        if key not in self._found:
+            if self._left < len(self._keys):
+                return None
+            self._left -= len(self._keys)
+            if self._sorted is None:
+                self._sorted = sorted(self._keys)
+            self._found[key] = suggest(key, self._sorted)
+        return self._found[key]
 
 
 def _read_uses(
-    check: Validator, top: LineDict, sources: Mapping[str, Source], broken: Collection[str]
+    check: Validator,
+    top: LineDict,
+    sources: Collection[str],
+    broken: Collection[str],
+    closest: _Closest,
 ) -> list[SourceUse]:
     if "sources" not in top:
         check.error(
@@ -160,10 +226,10 @@ def _read_uses(
         if key not in sources and key in broken:
             continue  # reported where the source is defined
         if key not in sources:
-            close = suggest(key, list(sources))
+            close = closest(key)
             check.error(
                 "question-unknown-source",
-                f"source key `{key}` is not in the reference set",
+                f"source key `{shorten(key)}` is not in the reference set",
                 check.at(item, "key"),
                 f"did you mean `{close}`?" if close else "add the source to a file in references/",
             )
@@ -200,7 +266,7 @@ def _read_task(check: Validator, top: LineDict) -> Task | None:
 
 
 def _read_workflow(
-    check: Validator, top: LineDict, provided: set[str], sources: Mapping[str, Source]
+    check: Validator, top: LineDict, provided: set[str], sources: Collection[str]
 ) -> Workflow | None:
     if "workflow" not in top:
         return None

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bibtexparser.entrypoint import write_string
 from bibtexparser.library import Library
 from bibtexparser.model import Entry, Field
 
 from generator.load.validate import Validator
-from generator.load.yamlread import read_yaml
+from generator.load.yamlread import LineDict, read_yaml
 from generator.model import Finding, Location, Source
 
-__all__ = ["SOURCE_FIELDS", "read_source_yaml", "read_source_yaml_keys"]
+__all__ = ["SOURCE_FIELDS", "YamlSource", "read_source_yaml", "read_source_yaml_items"]
 
 #: The fields answersite reads from a source, in BibTeX and YAML alike.
 SOURCE_FIELDS = (
@@ -30,6 +32,24 @@ SOURCE_FIELDS = (
 _YAML_FIELDS = ("key", "type", "authors", *[f for f in SOURCE_FIELDS if f != "author"])
 
 
+@dataclass(frozen=True)
+class YamlSource:
+    """One item of a YAML reference file, read.
+
+    Attributes:
+        key: Its key, or `None` when it has none.
+        location: Where the item starts.
+        source: The source, or `None` when it has a problem.
+        findings: Its problems, as errors (the loader makes them warnings when no question
+            provides the key).
+    """
+
+    key: str | None
+    location: Location
+    source: Source | None
+    findings: tuple[Finding, ...]
+
+
 def read_source_yaml(text: str, path: str) -> tuple[list[Source], list[Finding]]:
     """Read a YAML reference file: a mapping with a `sources:` list.
 
@@ -40,19 +60,24 @@ def read_source_yaml(text: str, path: str) -> tuple[list[Source], list[Finding]]
     Returns:
         The sources (in file order) and the findings.
     """
-    sources, findings, _ = read_source_yaml_keys(text, path)
-    return sources, findings
+    items, findings = read_source_yaml_items(text, path)
+    sources = [item.source for item in items if item.source is not None]
+    return sources, [*findings, *(f for item in items for f in item.findings)]
 
 
 _TEXT_FIELDS = ("year", "booktitle", "journal", "pages", "eprint", "abstract", "annotation")
 
 
-def read_source_yaml_keys(text: str, path: str) -> tuple[list[Source], list[Finding], set[str]]:
-    """[`read_source_yaml`][generator.load.sources.read_source_yaml], plus the keys of the
-    sources that exist but could not be read."""
+def read_source_yaml_items(text: str, path: str) -> tuple[list[YamlSource], list[Finding]]:
+    """Read a YAML reference file item by item.
+
+    Returns:
+        Each item of `sources:` with its own findings, and the findings of the file as a
+        whole (syntax, not a mapping, an unknown top-level field).
+    """
     document, problem = read_yaml(text, path)
     if problem:
-        return [], [problem], set()
+        return [], [problem]
     check = Validator(path)
     top = check.mapping(
         document,
@@ -61,63 +86,70 @@ def read_source_yaml_keys(text: str, path: str) -> tuple[list[Source], list[Find
         "start the file with `sources:` and list one `- key: …` item per source under it",
     )
     if top is None:
-        return [], check.findings, set()
+        return [], check.findings
     check.fields(top, "a reference file", ("sources",))
-    sources = []
-    broken: set[str] = set()
+    items = []
     for item in check.items(top.get("sources"), "sources", top, "a reference file"):
         before = len(check.findings)
-        check.fields(item, "a source", _YAML_FIELDS)
-        key = check.text(item, "key", "a source", required=True)
-        what = f"source `{key}`" if key else "a source"
-        unread = len(check.findings)
-        title = check.text(item, "title", what)
-        if not title and len(check.findings) == unread:
-            # The same code as a BibTeX entry without a title: one problem, one code.
-            check.error(
-                "ref-missing-title",
-                f"{what} has no title",
-                check.at(item, "title" if "title" in item else None),
-                f"add `title: …` to {what}",
-            )
-        urls = {name: check.url(item, name, what) for name in ("url", "code")}
-        entry_type = check.text(item, "type", what) or "misc"
-        fields = {name: check.text(item, name, what) for name in _TEXT_FIELDS}
-        authors = check.texts(item, "authors", what)
-        keywords = check.texts(item, "keywords", what)
-        if not key:
-            continue
-        if not title or len(check.findings) > before:
-            broken.add(key)
-            continue
-        title = " ".join(title.split())
-        sources.append(
-            Source(
-                key=key,
-                title=title,
-                location=Location(path, item.line),
-                entry_type=entry_type,
-                authors=authors,
-                year=fields["year"],
-                venue=fields["booktitle"] or fields["journal"],
-                pages=fields["pages"],
-                eprint=fields["eprint"],
-                url=urls["url"],
-                code=urls["code"],
-                abstract=fields["abstract"],
-                annotation=fields["annotation"],
-                keywords=keywords,
-                bibtex=_to_bibtex(
-                    key,
-                    entry_type,
-                    {**fields, "keywords": ", ".join(keywords) or None},
-                    title,
-                    authors,
-                    urls,
-                ),
+        key, source = _read_item(check, item, path)
+        items.append(
+            YamlSource(
+                key,
+                Location(path, item.line),
+                source if len(check.findings) == before else None,
+                tuple(check.findings[before:]),
             )
         )
-    return sources, check.findings, broken
+        del check.findings[before:]
+    return items, check.findings
+
+
+def _read_item(check: Validator, item: LineDict, path: str) -> tuple[str | None, Source | None]:
+    check.fields(item, "a source", _YAML_FIELDS)
+    key = check.text(item, "key", "a source", required=True)
+    what = f"source `{key}`" if key else "a source"
+    unread = len(check.findings)
+    title = check.text(item, "title", what)
+    if not title and len(check.findings) == unread:
+        # The same code as a BibTeX entry without a title: one problem, one code.
+        check.error(
+            "ref-missing-title",
+            f"{what} has no title",
+            check.at(item, "title" if "title" in item else None),
+            f"add `title: …` to {what}",
+        )
+    urls = {name: check.url(item, name, what) for name in ("url", "code")}
+    entry_type = check.text(item, "type", what) or "misc"
+    fields = {name: check.text(item, name, what) for name in _TEXT_FIELDS}
+    authors = check.texts(item, "authors", what)
+    keywords = check.texts(item, "keywords", what)
+    if not key or not title:
+        return key, None
+    title = " ".join(title.split())
+    return key, Source(
+        key=key,
+        title=title,
+        location=Location(path, item.line),
+        entry_type=entry_type,
+        authors=authors,
+        year=fields["year"],
+        venue=fields["booktitle"] or fields["journal"],
+        pages=fields["pages"],
+        eprint=fields["eprint"],
+        url=urls["url"],
+        code=urls["code"],
+        abstract=fields["abstract"],
+        annotation=fields["annotation"],
+        keywords=keywords,
+        bibtex=_to_bibtex(
+            key,
+            entry_type,
+            {**fields, "keywords": ", ".join(keywords) or None},
+            title,
+            authors,
+            urls,
+        ),
+    )
 
 
 def _to_bibtex(

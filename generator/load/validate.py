@@ -15,9 +15,17 @@ from generator.load.yamlread import LineDict, LineList
 from generator.model import Finding, Location, Severity
 from generator.suggest import suggest
 
-__all__ = ["Validator", "describe", "is_http_url"]
+__all__ = ["Validator", "describe", "is_http_url", "shorten"]
 
 _Choice = TypeVar("_Choice", bound=str)
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """`text` for a message: control characters escaped, cut to about `limit` characters."""
+    if text.isprintable() and len(text) <= limit:
+        return text
+    shown = text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
 
 
 def describe(value: Any) -> str:
@@ -92,7 +100,8 @@ class Validator:
         return None
 
     def fields(self, mapping: LineDict, what: str, allowed: Iterable[str]) -> None:
-        """Record `unknown-field` for every key of `mapping` that is not in `allowed`."""
+        """Record `unknown-field` for every key of `mapping` that is not in `allowed`, and
+        `duplicate-key` for every key written twice in it."""
         allowed = list(allowed)
         for key in mapping:
             if key not in allowed:
@@ -100,10 +109,18 @@ class Validator:
                 fix = f"did you mean `{close}`?" if close else f"allowed: {', '.join(allowed)}"
                 self.error(
                     "yaml-unknown-field",
-                    f"unknown field `{key}` in {what}",
+                    f"unknown field `{shorten(key)}` in {what}",
                     self.at(mapping, key),
                     fix,
                 )
+        for key, line, first in mapping.duplicates:
+            self.error(
+                "yaml-duplicate-key",
+                f"`{shorten(key)}` is written twice in {what} (first on line {first}); "
+                "YAML keeps only the last, so a key may appear once",
+                Location(self.path, line),
+                f"remove one of the two `{shorten(key)}:` lines, or merge their values",
+            )
 
     def text(self, mapping: LineDict, key: str, what: str, *, required: bool = False) -> str | None:
         """Return the string at `key` (numbers are accepted as text), or record a finding."""
