@@ -71,7 +71,7 @@ CODES: dict[str, Code] = {
     "yaml-too-many-aliases": Code(
         _E, "A YAML file uses more aliases, or repeats more through them, than the limit.", "load"
     ),
-    "question-none": Code(_E, "There is no question file.", "load"),
+    "question-none": Code(_I, "There is no question file yet.", "load"),
     "question-bad-id": Code(
         _E, "A question file's name is not a valid id, or is reserved.", "load"
     ),

@@ -142,3 +142,30 @@ def test_ctrl_c_exits_130_without_a_traceback(
     monkeypatch.setattr(cli.pipeline, "generate", interrupt)
     code, _, err = run_cli("generate", "--project", project)
     assert (code, err) == (130, "answersite: interrupted\n")
+
+
+def test_init_makes_a_project_that_builds_strict_as_it_is(tmp_path: Path, run_cli: Run) -> None:
+    folder = tmp_path / "my-answers"
+    code, _, err = run_cli("init", folder)
+    assert code == 0
+    written = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    assert written == [
+        ".github/workflows/site.yml",
+        ".gitignore",
+        "docs/index.md",
+        "mkdocs.yml",
+        "references/README.md",
+        "references/questions/.gitkeep",
+        "requirements.txt",
+    ]
+    assert 'site_name: "my answers"' in (folder / "mkdocs.yml").read_text(encoding="utf-8")
+    code, _, err = run_cli("build", "--project", folder)
+    assert code == 0, err
+    home = (folder / "site/index.html").read_text(encoding="utf-8")
+    assert "No questions yet" in home
+    assert (folder / "site/assets/javascripts/mermaid.min.js").is_file()
+    # Never overwrites: a second init keeps every file and says so.
+    (folder / "mkdocs.yml").write_text((folder / "mkdocs.yml").read_text() + "# mine\n")
+    code, _, err = run_cli("init", folder)
+    assert code == 0 and "kept mkdocs.yml (it exists; init never overwrites a file)" in err
+    assert (folder / "mkdocs.yml").read_text().endswith("# mine\n")

@@ -567,16 +567,17 @@ def test_a_question_naming_a_broken_source_is_not_reported_twice(tmp_path: Path)
             {"references/a.bib": "@misc{a, title = {A}}\n"},
             Finding(
                 "question-none",
-                Severity.ERROR,
-                "no question files in `references/questions/`",
+                Severity.INFO,
+                "no question files in `references/questions/` yet",
                 Location("references/questions"),
-                "add a `<id>.yaml` question file (see the README's input schema)",
+                "import one with `answersite import PROMPT.txt`, or write a `<id>.yaml` "
+                "question file (see the README's input schema)",
             ),
             id="no-questions",
         ),
     ],
 )
-def test_load_project_needs_references_and_a_question(
+def test_load_project_needs_references_and_says_when_there_is_no_question(
     tmp_path: Path, files: dict[str, str], expected: Finding
 ) -> None:
     project, findings = load_project(write(tmp_path, files))

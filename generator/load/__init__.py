@@ -117,12 +117,13 @@ def load_project(root: Path, references: str = "references") -> tuple[Project, l
         sources.setdefault(source.key, source)  # the first definition wins
     if not questions and not any(f.severity is Severity.ERROR for f in findings):
         findings.append(
-            Finding(
+            Finding(  # a new project: it builds, with a home page that says how to start
                 "question-none",
-                Severity.ERROR,
-                f"no question files in `{references}/questions/`",
+                Severity.INFO,
+                f"no question files in `{references}/questions/` yet",
                 Location(f"{references}/questions"),
-                "add a `<id>.yaml` question file (see the README's input schema)",
+                "import one with `answersite import PROMPT.txt`, or write a `<id>.yaml` "
+                "question file (see the README's input schema)",
             )
         )
     project = Project(
