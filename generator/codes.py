@@ -51,7 +51,7 @@ CODES: dict[str, Code] = {
     "bib-too-deep": Code(
         _E, "A BibTeX field nests braces or macros deeper than the limit (64).", "load"
     ),
-    "ref-missing-title": Code(_E, "A source has no title.", "load"),
+    "ref-missing-title": Code(_I, "A source has no title: its pages say so.", "load"),
     "ref-bad-url": Code(_E, "A source's `url` or `code` is not an http(s) URL.", "load"),
     "ref-bad-key": Code(_E, "A source key cannot be cited as `[@key]`.", "load"),
     "ref-duplicate-key": Code(

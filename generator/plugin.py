@@ -31,6 +31,7 @@ from generator.config import AnswersiteConfig
 from generator.errors import GeneratorError
 from generator.files import write_atomic
 from generator.model import Finding, Project, Question, Severity, source_anchor
+from generator.render import NO_TITLE
 from generator.report import format_findings
 from generator.settings import Settings, settings_from
 
@@ -221,7 +222,7 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
                 number = keys.index(key) + 1
                 target = "bibliography.md"
             href = _url_to(target, page, files) + "#" + source_anchor(key)
-            title = escape.attribute(self.project.sources[key].title)
+            title = escape.attribute(self.project.sources[key].title or NO_TITLE)
             links.append(
                 f'<a class="citation" href="{escape.attribute(href)}" title="{title}">{number}</a>'
             )

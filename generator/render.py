@@ -100,7 +100,7 @@ def format_citation(source: Source) -> Markdown:
     parts = []
     if source.authors:
         parts.append(text(format_authors(source.authors)) + ".")
-    parts.append(f"*{text(source.title)}*.")
+    parts.append(f"*{text(source.title or NO_TITLE)}*.")
     year = f", {text(source.year)}." if source.year else "."
     if source.venue:
         where = f"In {text(source.venue)}"
@@ -182,12 +182,16 @@ _LEGEND = Markdown(
 
 
 _NOTHING = Markdown("")
+NO_TITLE = "Title not given with the question"
+"""What a page says where a source has no title (a prompt gives none for a model)."""
 
 
 @dataclass(frozen=True)
 class _Entry:
     number: int
     source: Source
+    title: str
+    title_note: Markdown
     anchor: str
     citation: Markdown
     links: Markdown
@@ -337,9 +341,17 @@ def _entry(
     role: str = "",
     provided_with: Markdown = _NOTHING,
 ) -> _Entry:
+    title_note = _NOTHING
+    if not source.title:
+        field = "`title = {…}`" if source.location.path.endswith(".bib") else "`title:`"
+        title_note = Markdown(
+            f"*{NO_TITLE}: add {field} to the source at {escape.text(str(source.location))}.*"
+        )
     return _Entry(
         number=number,
         source=source,
+        title=source.title or (use.model if use and use.model else "") or source.key,
+        title_note=title_note,
         anchor=source_anchor(source.key),
         citation=format_citation(source),
         links=_links(source),

@@ -85,16 +85,6 @@ CASES = [
         id="duplicate-key-across-files",
     ),
     pytest.param(
-        "missing-title",
-        finding(
-            "references/extra.bib:1",
-            "source `extra2024` has no title",
-            "ref-missing-title",
-            "add `title = {…}` to the entry",
-        ),
-        id="missing-title",
-    ),
-    pytest.param(
         "question-not-a-mapping",
         finding(
             "references/questions/extra.yaml:1",

@@ -156,15 +156,16 @@ def test_bibtex_entries_keep_their_1_based_start_lines() -> None:
     assert [(s.key, s.location.line) for s in sources] == [("a", 1), ("b", 5), ("c", 8)]
 
 
-def test_bibtex_without_a_title_is_a_finding_at_the_entry() -> None:
+def test_bibtex_without_a_title_is_kept_with_a_note_at_the_entry() -> None:
+    # Not an error: a prompt gives no title for a recommended model, and none is invented.
     sources, findings = read_bibtex("\n@misc{k,\n  year = {2024}\n}\n", BIB)
 
-    assert sources == []
+    assert [(s.key, s.title, s.year) for s in sources] == [("k", "", "2024")]
     assert findings == [
         Finding(
             "ref-missing-title",
-            Severity.ERROR,
-            "source `k` has no title",
+            Severity.INFO,
+            'source `k` has no title: its pages say "title not given"',
             Location(BIB, 2),
             "add `title = {…}` to the entry",
         )
@@ -352,17 +353,6 @@ def test_a_yaml_source_gets_a_bibtex_rendering_that_parses_back() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        pytest.param(
-            "sources:\n  - key: k\n    authors: [A]\n",
-            Finding(
-                "ref-missing-title",
-                Severity.ERROR,
-                "source `k` has no title",
-                Location(YAML, 2),
-                "add `title: …` to source `k`",
-            ),
-            id="no-title",
-        ),
         pytest.param(
             "sources:\n  - title: T\n",
             Finding(
@@ -811,14 +801,14 @@ def test_a_provided_source_with_a_problem_is_an_error(tmp_path: Path) -> None:
     root = write(
         tmp_path,
         {
-            "references/a.bib": "@misc{a,\n  year = {2024}\n}\n",
+            "references/a.bib": "@misc{a,\n  title = {A},\n  url = {nowhere}\n}\n",
             "references/questions/q.yaml": QUESTION,
         },
     )
     _, findings = load_project(root)
 
     assert [(f.code, f.severity, f.location) for f in findings] == [
-        ("ref-missing-title", Severity.ERROR, Location("references/a.bib", 1))
+        ("ref-bad-url", Severity.ERROR, Location("references/a.bib", 3))
     ]
 
 
@@ -841,7 +831,7 @@ def test_problems_of_yaml_sources_no_question_provides_are_warnings(tmp_path: Pa
 
     assert list(project.sources) == ["a"]
     assert [(f.code, f.severity, f.location.line) for f in findings if f.location] == [
-        ("ref-missing-title", Severity.WARNING, 4),
+        ("ref-missing-title", Severity.INFO, 4),
         ("ref-bad-url", Severity.WARNING, 5),
         ("yaml-missing-field", Severity.WARNING, 6),
     ]
@@ -1015,7 +1005,7 @@ def test_a_file_of_too_many_blocks_is_refused_before_they_are_built(
 ) -> None:
     # 64 MiB of `@a{k}` lines would be 9 million blocks: gigabytes of keys.
     monkeypatch.setattr(bibscan, "MAX_BLOCKS", 3)
-    assert len(read_bibtex("@a{k1}\n@a{k2}\n@a{k3}\n", BIB)[0]) == 0  # no title: not sources
+    assert len(read_bibtex("@a{k1}\n@a{k2}\n@a{k3}\n", BIB)[0]) == 3  # at the limit: read
     assert read_bibtex("@a{k1}\n@a{k2}\n@a{k3}\n@a{k4}\n", BIB) == (
         [],
         [
@@ -1098,4 +1088,19 @@ def test_broken_entries_no_question_provides_are_parsed_within_a_budget(
             Location(BIB, 7),
             "the entry `c` probably cannot be read: its head `@type{key,` cannot be read",
         ),
+    ]
+
+
+def test_a_yaml_source_without_a_title_is_kept_with_a_note() -> None:
+    sources, findings = read_source_yaml("sources:\n  - key: k\n    authors: [A]\n", YAML)
+
+    assert [(s.key, s.title, s.authors) for s in sources] == [("k", "", ("A",))]
+    assert findings == [
+        Finding(
+            "ref-missing-title",
+            Severity.INFO,
+            'source `k` has no title: its pages say "title not given"',
+            Location(YAML, 2),
+            "add `title: …` to source `k`",
+        )
     ]

@@ -132,3 +132,24 @@ def test_a_question_with_one_source_renders() -> None:
     plans = render_content_pages(Project({"k": source}, (question,)))
     home = next(p for p in plans if p.path == "docs/index.md")
     assert "1 provided source:" in home.regions["questions"]
+
+
+def test_a_source_without_a_title_says_so_and_where_to_add_it() -> None:
+    source = Source("deblur-mssnet-gopro", "", Location("references/q.yaml", 4))
+    use = SourceUse(
+        "deblur-mssnet-gopro",
+        "recommended-model",
+        "Why.",
+        Location("references/questions/q.yaml", 5),
+        model="Deblur-MSSNet-GoPro",
+    )
+    question = Question("q", "Q", "Why?", (use,), Location("references/questions/q.yaml", 1))
+    project = Project({source.key: source}, (question,))
+    plans = {p.path: p for p in render_reference_pages(project, {})}
+    body = plans["docs/q/references.md"].regions["references"]
+    assert "## [1] Deblur-MSSNet-GoPro { #ref-deblur-mssnet-gopro }" in body
+    assert "*Title not given with the question*." in body
+    assert (
+        "*Title not given with the question: add `title:` to the source at references/q.yaml:4.*"
+    ) in body
+    assert format_citation(source) == "*Title not given with the question*."

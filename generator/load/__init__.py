@@ -159,6 +159,9 @@ def _read_questions(
 
 
 def _as_warning(finding: Finding) -> Finding:
+    """An error in a source no question provides is a warning (an info stays an info)."""
+    if finding.severity is not Severity.ERROR:
+        return finding
     return Finding(finding.code, Severity.WARNING, finding.message, finding.location, finding.hint)
 
 

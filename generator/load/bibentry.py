@@ -71,12 +71,13 @@ def source_from_entry(entry: Entry, path: str, start: int) -> tuple[Source | Non
                 "remove the extra braces: a value needs one pair, two (`{{…}}`) to keep capitals",
             )
         ]
-    if not title:
-        findings.append(
+    notes = []
+    if not title:  # not an error: a prompt gives no title for a model; the pages say so
+        notes.append(
             Finding(
                 "ref-missing-title",
-                Severity.ERROR,
-                f"source `{entry.key}` has no title",
+                Severity.INFO,
+                f'source `{entry.key}` has no title: its pages say "title not given"',
                 Location(path, start),
                 "add `title = {…}` to the entry",
             )
@@ -100,7 +101,7 @@ def source_from_entry(entry: Entry, path: str, start: int) -> tuple[Source | Non
         else:
             urls[name] = url
     if findings:
-        return None, findings
+        return None, [*findings, *notes]
     source = Source(
         key=entry.key,
         title=title or "",
@@ -121,7 +122,7 @@ def source_from_entry(entry: Entry, path: str, start: int) -> tuple[Source | Non
         keywords=keywords,
         bibtex=(entry.raw or "").strip() + "\n",
     )
-    return source, []
+    return source, notes
 
 
 def _decoded(name: str, value: str) -> str:

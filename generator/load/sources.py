@@ -10,7 +10,7 @@ from bibtexparser.model import Entry, Field
 
 from generator.load.validate import Validator
 from generator.load.yamlread import LineDict, read_yaml
-from generator.model import Finding, Location, Source
+from generator.model import Finding, Location, Severity, Source
 
 __all__ = ["SOURCE_FIELDS", "YamlSource", "read_source_yaml", "read_source_yaml_items"]
 
@@ -96,12 +96,16 @@ def read_source_yaml_items(text: str, path: str) -> tuple[list[YamlSource], list
             YamlSource(
                 key,
                 Location(path, item.line),
-                source if len(check.findings) == before else None,
+                source if _no_error(check.findings[before:]) else None,
                 tuple(check.findings[before:]),
             )
         )
         del check.findings[before:]
     return items, check.findings
+
+
+def _no_error(findings: list[Finding]) -> bool:
+    return not any(finding.severity is Severity.ERROR for finding in findings)
 
 
 def _read_item(check: Validator, item: LineDict, path: str) -> tuple[str | None, Source | None]:
@@ -111,21 +115,24 @@ def _read_item(check: Validator, item: LineDict, path: str) -> tuple[str | None,
     unread = len(check.findings)
     title = check.text(item, "title", what)
     if not title and len(check.findings) == unread:
-        # The same code as a BibTeX entry without a title: one problem, one code.
-        check.error(
-            "ref-missing-title",
-            f"{what} has no title",
-            check.at(item, "title" if "title" in item else None),
-            f"add `title: …` to {what}",
+        # Not an error: a prompt gives no title for a model; the pages say "title not given".
+        check.findings.append(
+            Finding(
+                "ref-missing-title",
+                Severity.INFO,
+                f'{what} has no title: its pages say "title not given"',
+                check.at(item, "title" if "title" in item else None),
+                f"add `title: …` to {what}",
+            )
         )
     urls = {name: check.url(item, name, what) for name in ("url", "code")}
     entry_type = check.text(item, "type", what) or "misc"
     fields = {name: check.text(item, name, what) for name in _TEXT_FIELDS}
     authors = check.texts(item, "authors", what)
     keywords = check.texts(item, "keywords", what)
-    if not key or not title:
+    if not key or not _no_error(check.findings[unread:]):
         return key, None
-    title = " ".join(title.split())
+    title = " ".join((title or "").split())
     return key, Source(
         key=key,
         title=title,
