@@ -301,8 +301,12 @@ def _import(args: argparse.Namespace, root: Path, fmt: str) -> int:
 
     # A folder with only a references/ folder (no mkdocs.yml yet) is a project in the making.
     references = _settings_or_default(root).references
-    written = import_prompt(args.prompt, root, question_id=args.question_id, references=references)
-    for path in written:
+    done = import_prompt(args.prompt, root, question_id=args.question_id, references=references)
+    if done.unchanged:
+        print("unchanged: this prompt was imported under this id before", file=sys.stderr)
+    for name, key in done.reused:
+        print(f"reused source `{key}` for {name!r}: it is in the set already", file=sys.stderr)
+    for path in done.written:
         print(f"wrote {path}", file=sys.stderr)
     return ExitCode.OK
 

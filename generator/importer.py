@@ -10,31 +10,58 @@ sources) and `<references>/questions/<id>.yaml` (the question), never overwritin
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sys
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
 import yaml
 
+from generator.check import normalize_url
 from generator.errors import InputError
 from generator.files import write_atomic
-from generator.load import load_project
+from generator.load import load_project, source_links
 from generator.load.validate import is_http_url
 from generator.model import Location, Role
 
-__all__ = ["ANNOTATION", "ParsedPrompt", "PromptSource", "derive_key", "import_prompt"]
-__all__ += ["parse_prompt", "render_files"]
+__all__ = [
+    "Imported",
+    "ParsedPrompt",
+    "PlannedImport",
+    "PromptSource",
+    "derive_key",
+    "identities",
+    "import_prompt",
+    "parse_prompt",
+    "plan_import",
+]
 
-#: The annotation every imported source gets: a placeholder to be replaced by hand.
-ANNOTATION = (
-    "Imported from the prompt; explain why this source matters here and where it does not fit."
-)
 _ASKED = "A user has asked the following question:"
 _HEADING = re.compile(r"^#{1,6}\s*(.*?)\s*:?\s*$")
-_FIELD = re.compile(r"^(model|paper|github|summary)\s*:\s*(.*)$", re.IGNORECASE)
+# A sources heading, with or without `#`s, bold, or a colon: `### Recommended AI Models:`,
+# `**Related papers**`, `Recommended models:`.
+_SECTION = re.compile(
+    r"^(?:#{1,6}\s*)?(?:\*\*|__)?\s*(?P<name>recommended(?:\s+ai)?\s+models?"
+    r"|related\s+papers?|related\s+work)\s*(?:\*\*|__)?\s*:?\s*(?:\*\*|__)?\s*$",
+    re.IGNORECASE,
+)
+# A field line, also as a list item or in bold: `Model:`, `- **Paper:** https://…`.
+_FIELD = re.compile(
+    r"^(?:[-*+]\s+)?(?:\*\*|__)?\s*(?P<name>model(?:\s+name)?|name|title|paper(?:\s+link)?"
+    r"|url|link|arxiv|github|git\s*hub|code|repo(?:sitory)?|summary|abstract)"
+    r"\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(?P<value>.*?)\s*$",
+    re.IGNORECASE,
+)
+_FIELD_NAMES = {
+    "model": "model", "model name": "model", "name": "model", "title": "model",
+    "paper": "paper", "paper link": "paper", "url": "paper", "link": "paper", "arxiv": "paper",
+    "github": "github", "git hub": "github", "code": "github",
+    "repo": "github", "repository": "github", "summary": "summary", "abstract": "summary",
+}  # fmt: skip
 _STEP = re.compile(r"^\d+[.)]\s+\S")
 _CONNECTORS = frozenset(
     ("with", "for", "and", "via", "of", "in", "on", "using", "from", "by", "to")
@@ -144,16 +171,20 @@ def parse_prompt(text: str, path: str) -> ParsedPrompt:
     step_end = 0  # the line of the last instruction
     for number, line in enumerate(lines, start=1):
         field = _FIELD.match(line)
-        name = field.group(1).lower() if field else ""
-        value = field.group(2) if field else ""
+        name = _FIELD_NAMES.get(" ".join(field["name"].lower().split()), "") if field else ""
+        value = field["value"] if field else ""
         if number - 1 in asked:
             continue
         if re.fullmatch(r"answer\s*:?", line, re.IGNORECASE):
             break
-        if heading := _HEADING.match(line):
-            title = heading.group(1).lower()
-            role = "recommended-model" if "recommended" in title else None
-            role = "related-paper" if "related" in title else role
+        if section := _SECTION.match(line):
+            role = (
+                "recommended-model" if section["name"].lower().startswith("recommended") else
+                "related-paper"
+            )  # fmt: skip
+            last = ""
+        elif _HEADING.match(line):
+            role = None  # another heading ends the sources
             last = ""
         elif name == "model":
             if role is None:
@@ -162,9 +193,9 @@ def parse_prompt(text: str, path: str) -> ParsedPrompt:
             last = "model"
         elif field:
             if not blocks or role is None:
-                _fail(path, number, "outside-block", field=field.group(1))
+                _fail(path, number, "outside-block", field=field["name"])
             if name in blocks[-1]:
-                _fail(path, number, "second-field", field=field.group(1))
+                _fail(path, number, "second-field", field=field["name"])
             blocks[-1][name] = (value, number)
             last = name
         elif not line:
@@ -250,46 +281,125 @@ def derive_key(name: str) -> str:
     return "-".join(words[: min(cut, 5)]) or "source"
 
 
-def render_files(
+@dataclass(frozen=True)
+class PlannedImport:
+    """The files of one import and the sources it reuses.
+
+    Attributes:
+        files: Path relative to the project → YAML text (the sources file is left out when
+            every source of the prompt is already in the set).
+        reused: `(name in the prompt, key in the set)` for each source already there.
+    """
+
+    files: dict[str, str]
+    reused: tuple[tuple[str, str], ...]
+
+
+def identities(url: str | None, eprint: str | None = None) -> tuple[str, ...]:
+    """What makes two sources the same: the paper URL after the link check's normalisation,
+    and the arXiv id (from `eprint` or from an arXiv URL, without its version)."""
+    found: list[str] = []
+    key = normalize_url(url) if url else None
+    if key:
+        found.append(f"url:{key}")
+    arxiv = _arxiv_id(url)
+    if arxiv is None and eprint and _ARXIV_ID.fullmatch(eprint.strip()):
+        arxiv = eprint.strip()
+    if arxiv:
+        found.append(f"arxiv:{_ARXIV_VERSION.sub('', arxiv)}")
+    return tuple(found)
+
+
+_ARXIV_ID = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z][a-z.-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
+_ARXIV_VERSION = re.compile(r"v\d+\Z")
+_ARXIV_URL = re.compile(
+    r"https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/(?P<id>" + _ARXIV_ID.pattern + r")"
+    r"(?:\.pdf)?/?(?:[?#].*)?",
+    re.IGNORECASE,
+)
+
+
+def _arxiv_id(url: str | None) -> str | None:
+    """The arXiv id of an arXiv URL, without its version: `2406.17117`."""
+    match = _ARXIV_URL.fullmatch(url.strip()) if url else None
+    return _ARXIV_VERSION.sub("", match["id"]) if match else None
+
+
+def plan_import(
     parsed: ParsedPrompt,
     question_id: str,
     origin: str,
+    known: Mapping[str, str] | None = None,
     taken: frozenset[str] = frozenset(),
     *,
     references: str = "references",
-) -> dict[str, str]:
-    """The two files of an import, as text: path relative to the project → YAML.
+    digest: str = "",
+) -> PlannedImport:
+    """The files of an import, as text, reusing the sources the set already has.
+
+    Nothing is invented: a recommended model's paper title is not in the prompt, so its
+    source has none (its pages say so and where to add one); a related paper's title is
+    its `Model:` line; the e-print is the arXiv id of an arXiv `Paper:` link. No annotation
+    is written: the references page drafts one from the sources until a person writes one.
 
     Args:
         parsed: The prompt.
         question_id: The question's id (a valid file name stem).
         origin: The prompt's file name, for the files' first comment.
-        taken: Keys already in the reference set; new keys get `-2`, `-3`… to stay unique.
+        known: Identity (see [`identities`][generator.importer.identities]) → key, for the
+            sources already in the set.
+        taken: Keys already in the set; new keys get `-2`, `-3`… to stay unique.
         references: The reference folder, relative to the project.
+        digest: The prompt's checksum, recorded so that importing it again changes nothing.
     """
+    index = dict(known or {})
     used = set(taken)
     entries: list[dict[str, str]] = []
     uses: list[dict[str, str]] = []
+    reused: list[tuple[str, str]] = []
+    listed: set[str] = set()
     for source in parsed.sources:
-        key = base = derive_key(source.name)
-        for n in range(2, sys.maxsize):
-            if key not in used:
-                break
-            key = f"{base}-{n}"
-        used.add(key)
-        fields = {"url": source.url, "code": source.code, "abstract": source.summary}
-        entries.append({"key": key, "title": source.name} | {k: v for k, v in fields.items() if v})
+        ids = identities(source.url)
+        key = next((index[i] for i in ids if i in index), None)
+        if key is not None and key not in {e["key"] for e in entries}:
+            reused.append((source.name, key))
+        if key is None:
+            key = base = derive_key(source.name)
+            for n in range(2, sys.maxsize):
+                if key not in used:
+                    break
+                key = f"{base}-{n}"
+            used.add(key)
+            index.update((i, key) for i in ids)
+            entry = {"key": key}
+            if source.role == "related-paper":
+                entry["title"] = source.name
+            fields = {
+                "url": source.url,
+                "code": source.code,
+                "eprint": _arxiv_id(source.url),
+                "abstract": source.summary,
+            }
+            entries.append(entry | {k: v for k, v in fields.items() if v})
+        if key in listed:
+            continue  # the prompt lists the same source twice
+        listed.add(key)
         model = {"model": source.name} if source.role == "recommended-model" else {}
-        uses.append({"key": key, "role": source.role, **model, "annotation": ANNOTATION})
+        uses.append({"key": key, "role": source.role, **model})
     question = {"title": _title(parsed.question), "question": parsed.question}
     if parsed.instructions:
         question["instructions"] = parsed.instructions
     note = f"# Imported by `answersite import` from {origin}"
-    return {
-        f"{references}/{question_id}.yaml": f"{note}.\n" + _dump({"sources": entries}),
-        f"{references}/questions/{question_id}.yaml": f"{note}: write each annotation by hand.\n"
-        + _dump({**question, "sources": uses}),
-    }
+    files = {}
+    if entries:
+        files[f"{references}/{question_id}.yaml"] = f"{note}.\n" + _dump({"sources": entries})
+    files[f"{references}/questions/{question_id}.yaml"] = (
+        f"{note} (prompt sha256: {digest}).\n"
+        "# Annotations are drafted from the sources on the references page: write your own\n"
+        "# under each source as `annotation:` to replace a draft.\n"
+        + _dump({**question, "sources": uses})
+    )
+    return PlannedImport(files, tuple(reused))
 
 
 def _title(question: str, limit: int = 80) -> str:
@@ -322,10 +432,32 @@ def _dump(data: dict[str, Any]) -> str:
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=sys.maxsize)
 
 
+@dataclass(frozen=True)
+class Imported:
+    """What an import did.
+
+    Attributes:
+        written: The files written, relative to the project root.
+        reused: `(name in the prompt, key)` for each source the set already had.
+        unchanged: The same prompt was imported under this id before: nothing was written.
+    """
+
+    written: tuple[str, ...]
+    reused: tuple[tuple[str, str], ...] = ()
+    unchanged: bool = False
+
+
+_DIGEST = re.compile(r"\(prompt sha256: ([0-9a-f]{64})\)")
+
+
 def import_prompt(
     prompt: Path, root: Path, *, question_id: str | None = None, references: str = "references"
-) -> list[str]:
+) -> Imported:
     """Import a prompt file into the project's reference folder.
+
+    A source already in the set (same paper URL, or same arXiv id) is reused, not copied.
+    Importing the same prompt again under the same id changes nothing; a different prompt
+    under an existing id is refused.
 
     Args:
         prompt: The prompt text file.
@@ -335,13 +467,15 @@ def import_prompt(
         references: The reference folder, relative to `root` (the plugin's `references:`).
 
     Returns:
-        The written files, relative to `root`, with `/` separators.
+        What was written and reused.
 
     Raises:
-        InputError: The prompt cannot be read or parsed, the id is invalid, or a file exists.
+        InputError: The prompt cannot be read or parsed, the id is invalid, or the id is
+            taken by another prompt.
     """
     try:
-        text = prompt.read_text(encoding="utf-8-sig")
+        data = prompt.read_bytes()
+        text = data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise InputError(
@@ -350,6 +484,7 @@ def import_prompt(
             "name an existing UTF-8 text file",
         ) from None
     parsed = parse_prompt(text, prompt.as_posix())
+    digest = hashlib.sha256(text.replace("\r\n", "\n").encode("utf-8")).hexdigest()
     derived = re.sub(r"[^a-z0-9]+", "-", prompt.stem.lower()).strip("-")
     qid = derived if question_id is None else question_id
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", qid):
@@ -357,21 +492,36 @@ def import_prompt(
             f"question id `{qid}` must be lower-case letters, digits and `-`",
             hint=f"pass `--id {derived or 'my-question'}`",
         )
-    taken = load_project(root, references)[0].keys
-    files = render_files(parsed, qid, prompt.name, taken, references=references)
-    for rel in files:
-        if (root / rel).exists():
-            raise _exists(rel, qid)
+    question_file = root / references / "questions" / f"{qid}.yaml"
+    if question_file.exists():
+        before = _DIGEST.search(question_file.read_text(encoding="utf-8", errors="replace"))
+        if before and before.group(1) == digest:
+            return Imported((), unchanged=True)
+        rel = question_file.relative_to(root).as_posix()
+        raise InputError(
+            f"the question id `{qid}` is taken: `{rel}` holds another question",
+            Location(rel),
+            f"pass `--id {qid}-2` (or another id) to import this prompt as a new question",
+        )
+    links = source_links(root, references)
+    known: dict[str, str] = {}
+    for link in links:
+        for identity in identities(link.url, link.eprint):
+            known.setdefault(identity, link.key)
+    taken = frozenset(link.key for link in links) | load_project(root, references)[0].keys
+    planned = plan_import(
+        parsed, qid, prompt.name, known, taken, references=references, digest=digest
+    )
     written: list[str] = []
     try:
-        for rel, content in files.items():
+        for rel, content in planned.files.items():
             write_atomic(root / rel, content, overwrite=False)
             written.append(rel)
     except FileExistsError:  # created meanwhile: take back what this import wrote
         for done in written:
             (root / done).unlink(missing_ok=True)
         raise _exists(rel, qid) from None
-    return list(files)
+    return Imported(tuple(written), planned.reused)
 
 
 def _exists(rel: str, qid: str) -> InputError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -10,13 +11,13 @@ import pytest
 from generator.cli import main
 from generator.errors import InputError
 from generator.importer import (
-    ANNOTATION,
     ParsedPrompt,
     PromptSource,
     derive_key,
+    identities,
     import_prompt,
     parse_prompt,
-    render_files,
+    plan_import,
 )
 from generator.load import load_project
 from generator.model import Severity
@@ -26,16 +27,20 @@ SEED = FIXTURES / "000_53d094cc14bda616.txt"
 SMALL = FIXTURES / "small_prompt.txt"
 SEED_ID = "000-53d094cc14bda616"
 
+SMALL_DIGEST = hashlib.sha256(SMALL.read_bytes().replace(b"\r\n", b"\n")).hexdigest()
+
+# A recommended model's paper title is not in the prompt: none is invented.
 SMALL_SOURCES = """\
 # Imported by `answersite import` from small_prompt.txt.
 sources:
   - key: nafnet-sidd-width32
-    title: NAFNet-SIDD-width32
     url: https://arxiv.org/abs/2204.04676
     code: https://github.com/megvii-research/NAFNet
+    eprint: '2204.04676'
   - key: little-denoiser
     title: 'The Little Denoiser: Speed for $4\\times$ Less'
     url: http://arxiv.org/pdf/0000.00001v1.pdf
+    eprint: '0000.00001'
     abstract: 'A small network that is $4\\times$ faster. It keeps "detail": mostly.'
   - key: nafnet-sidd-width32-2
     title: NAFNet SIDD width32
@@ -43,7 +48,9 @@ sources:
 """
 
 SMALL_QUESTION = f"""\
-# Imported by `answersite import` from small_prompt.txt: write each annotation by hand.
+# Imported by `answersite import` from small_prompt.txt (prompt sha256: {SMALL_DIGEST}).
+# Annotations are drafted from the sources on the references page: write your own
+# under each source as `annotation:` to replace a draft.
 title: Can a tiny model denoise my night photos?
 question: Can a tiny model denoise my night photos? I want them sharp.
 instructions: |-
@@ -55,13 +62,10 @@ sources:
   - key: nafnet-sidd-width32
     role: recommended-model
     model: NAFNet-SIDD-width32
-    annotation: {ANNOTATION}
   - key: little-denoiser
     role: related-paper
-    annotation: {ANNOTATION}
   - key: nafnet-sidd-width32-2
     role: related-paper
-    annotation: {ANNOTATION}
 """
 
 
@@ -272,18 +276,18 @@ def test_derive_key(name: str, key: str) -> None:
         ),
     ],
 )
-def test_render_files_title(question: str, title: str) -> None:
+def test_plan_import_title(question: str, title: str) -> None:
     parsed = ParsedPrompt(question, (), None, (PromptSource("related-paper", "A", "https://a", 1),))
-    files = render_files(parsed, "q", "q.txt")
+    files = plan_import(parsed, "q", "q.txt").files
 
-    assert files["references/questions/q.yaml"].splitlines()[1] == f"title: {title}"
+    assert files["references/questions/q.yaml"].splitlines()[3] == f"title: {title}"
 
 
 # --- import_prompt ---------------------------------------------------------------------------
 
 
 def test_import_small_prompt_writes_exact_yaml(root: Path) -> None:
-    written = import_prompt(SMALL, root)
+    written = list(import_prompt(SMALL, root).written)
 
     assert written == ["references/small-prompt.yaml", "references/questions/small-prompt.yaml"]
     assert (root / written[0]).read_bytes().decode("utf-8") == SMALL_SOURCES
@@ -296,7 +300,7 @@ def test_import_small_prompt_writes_exact_yaml(root: Path) -> None:
 
 
 def test_import_real_seed_loads_cleanly(root: Path) -> None:
-    written = import_prompt(SEED, root)
+    written = list(import_prompt(SEED, root).written)
     project, findings = load_project(root)
 
     assert written == [f"references/{SEED_ID}.yaml", f"references/questions/{SEED_ID}.yaml"]
@@ -311,6 +315,8 @@ def test_import_real_seed_loads_cleanly(root: Path) -> None:
     assert "$14\\times$" in project.sources["speeding-up-image-classifiers"].abstract
     assert project.sources["deblur-mssnet-gopro"].authors == ()
     assert project.sources["deblur-mssnet-gopro"].year is None
+    assert project.sources["deblur-mssnet-gopro"].title == ""  # not given: never invented
+    assert project.sources["mbpu"].eprint == "2410.15941"
     (question,) = project.questions
     assert question.id == SEED_ID
     assert question.title == (
@@ -330,7 +336,7 @@ def test_import_is_deterministic(tmp_path: Path) -> None:
     outputs = []
     for name in ("a", "b"):
         (tmp_path / name / "references").mkdir(parents=True)
-        written = import_prompt(SEED, tmp_path / name)
+        written = import_prompt(SEED, tmp_path / name).written
         outputs.append([(tmp_path / name / rel).read_bytes() for rel in written])
     assert outputs[0] == outputs[1]
 
@@ -345,53 +351,70 @@ def test_import_via_cli(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert (root / "references" / "questions" / f"{SEED_ID}.yaml").is_file()
 
 
-def test_import_refuses_to_overwrite(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_importing_the_same_prompt_again_changes_nothing(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import_prompt(SEED, root)
+    question = root / "references" / "questions" / f"{SEED_ID}.yaml"
+    question.write_text(question.read_text(encoding="utf-8") + "# my edit\n", encoding="utf-8")
     before = {p: p.read_bytes() for p in (root / "references").rglob("*.yaml")}
 
-    with pytest.raises(InputError) as caught:
-        import_prompt(SEED, root)
-    assert str(caught.value) == (
-        f"references/{SEED_ID}.yaml: `references/{SEED_ID}.yaml` already exists; "
-        "answersite import never overwrites a file\n"
-        f"  hint: pass `--id {SEED_ID}-2` to import under another id, "
-        f"or delete `references/{SEED_ID}.yaml`"
-    )
-    assert main(["import", str(SEED), "--project", str(root)]) == 3
-    assert "already exists" in capsys.readouterr().err
+    again = import_prompt(SEED, root)
+    assert (again.written, again.unchanged) == ((), True)
+    assert main(["import", str(SEED), "--project", str(root)]) == 0
+    assert "unchanged" in capsys.readouterr().err
     assert {p: p.read_bytes() for p in (root / "references").rglob("*.yaml")} == before
 
 
-def test_import_refuses_when_only_the_question_file_exists(root: Path) -> None:
-    (root / "references" / "questions").mkdir()
-    (root / "references" / "questions" / "q.yaml").write_text("kept\n", encoding="utf-8")
+def test_a_different_prompt_under_a_taken_id_is_refused(root: Path) -> None:
+    import_prompt(SEED, root, question_id="q")
+    before = {p: p.read_bytes() for p in (root / "references").rglob("*.yaml")}
 
-    with pytest.raises(InputError, match=r"`references/questions/q.yaml` already exists"):
-        import_prompt(SEED, root, question_id="q")
-    assert not (root / "references" / "q.yaml").exists()
-    assert (root / "references" / "questions" / "q.yaml").read_text(encoding="utf-8") == "kept\n"
+    with pytest.raises(InputError) as caught:
+        import_prompt(SMALL, root, question_id="q")
+    assert str(caught.value) == (
+        "references/questions/q.yaml: the question id `q` is taken: "
+        "`references/questions/q.yaml` holds another question\n"
+        "  hint: pass `--id q-2` (or another id) to import this prompt as a new question"
+    )
+    assert {p: p.read_bytes() for p in (root / "references").rglob("*.yaml")} == before
 
 
-def test_import_twice_under_another_id_keeps_keys_unique(root: Path) -> None:
+def test_a_source_already_in_the_set_is_reused_not_copied(root: Path) -> None:
     import_prompt(SEED, root)
-    import_prompt(SEED, root, question_id="again")
+    again = import_prompt(SEED, root, question_id="again")
     project, findings = load_project(root)
 
     assert [f for f in findings if f.severity is Severity.ERROR] == []
-    again = next(q for q in project.questions if q.id == "again")
-    assert [u.key for u in again.sources] == [
-        "deblur-mssnet-gopro-2",
-        "speeding-up-image-classifiers-2",
-        "featsharp-2",
-        "mbpu-2",
+    assert again.written == ("references/questions/again.yaml",)  # no second sources file
+    assert [key for _, key in again.reused] == [
+        "deblur-mssnet-gopro",
+        "speeding-up-image-classifiers",
+        "featsharp",
+        "mbpu",
     ]
+    shared = next(q for q in project.questions if q.id == "again")
+    assert [u.key for u in shared.sources] == [name for _, name in again.reused]
+
+
+def test_a_source_is_the_same_by_normalised_url_or_arxiv_id() -> None:
+    assert set(identities("http://arxiv.org/pdf/2406.17117v2.pdf")) & set(
+        identities("https://arxiv.org/abs/2406.17117")
+    )
+    assert set(identities(None, "2406.17117")) & set(
+        identities("https://arxiv.org/abs/2406.17117v1")
+    )
+    assert set(identities("HTTPS://Example.org:443/paper/")) == set(
+        identities("https://example.org/paper")
+    )
+    assert not set(identities("https://example.org/a")) & set(identities("https://example.org/b"))
 
 
 def test_import_derives_a_valid_id_from_the_file_name(root: Path, tmp_path: Path) -> None:
     prompt = tmp_path / "My Prompt__07.TXT"
     shutil.copy(SMALL, prompt)
 
-    assert import_prompt(prompt, root)[1] == "references/questions/my-prompt-07.yaml"
+    assert import_prompt(prompt, root).written[1] == "references/questions/my-prompt-07.yaml"
 
 
 @pytest.mark.parametrize(

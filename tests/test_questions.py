@@ -178,7 +178,8 @@ def test_a_role_that_is_not_one_of_the_two() -> None:
     ]
 
 
-def test_a_source_without_role_or_annotation() -> None:
+def test_a_source_without_role_is_a_problem_and_without_annotation_is_not() -> None:
+    # A missing annotation is drafted from the sources on the references page.
     text = "title: T\nquestion: Q?\nsources:\n  - key: kim2022mssnet\n"
     assert problems(text) == [
         (
@@ -186,12 +187,6 @@ def test_a_source_without_role_or_annotation() -> None:
             "yaml-missing-field",
             "source `kim2022mssnet` has no `role`",
             "add `role: recommended-model` or `role: related-paper`",
-        ),
-        (
-            4,
-            "yaml-missing-field",
-            "source `kim2022mssnet` has no `annotation`",
-            "add `annotation: …` to source `kim2022mssnet`",
         ),
     ]
 
@@ -401,7 +396,7 @@ def test_the_reference_set_may_be_given_as_keys_only() -> None:
 
 
 def test_the_listed_keys_are_returned_even_when_the_question_has_problems() -> None:
-    text = minimal() + "  - {key: liu2024littlebig, role: related-paper}\nzzz: 1\n"
+    text = minimal() + "  - {key: liu2024littlebig}\nzzz: 1\n"
     question, findings, listed = read_question_keys(text, PATH, SOURCES)
     assert question is None
     assert [f.code for f in findings] == ["yaml-unknown-field", "yaml-missing-field"]

@@ -21,6 +21,7 @@ The rest of answersite imports only the names below.
 
 from generator.check.online import ONLINE_CODES, OnlineOptions, SourceStatus, check_online
 from generator.check.site import CODES, LinkPolicy, check_site
+from generator.check.urls import normalize_url
 
 __all__ = [
     "CODES",
@@ -30,4 +31,5 @@ __all__ = [
     "SourceStatus",
     "check_online",
     "check_site",
+    "normalize_url",
 ]

@@ -16,6 +16,8 @@ exceptions; the loader reports all of them.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import InputError
@@ -34,11 +36,13 @@ from generator.model import Finding, Location, Project, Question, Severity, Sour
 
 __all__ = [
     "SOURCE_FIELDS",
+    "SourceLinks",
     "load_project",
     "read_bibtex",
     "read_pages",
     "read_question",
     "read_source_yaml",
+    "source_links",
 ]
 
 
@@ -156,6 +160,57 @@ def _read_questions(
         if question is not None:
             questions.append(question)
     return questions, frozenset(listed)
+
+
+@dataclass(frozen=True)
+class SourceLinks:
+    """What identifies a source of the set, read cheaply: its key, paper URL and e-print."""
+
+    key: str
+    url: str | None
+    eprint: str | None
+
+
+_BIB_FIELD = re.compile(r"""(?im)^[ \t]*(url|eprint)[ \t]*=[ \t]*[{"]([^}"\n]*)[}"]""")
+
+
+def source_links(root: Path, references: str = "references") -> list[SourceLinks]:
+    """Every source of the set with its paper URL and e-print, without parsing BibTeX.
+
+    For the importer, which reuses a source already in the set instead of adding a copy:
+    BibTeX entries are read with the fast scan and a pattern for their `url` and `eprint`
+    fields; YAML sources are read as the loader reads them. Unreadable files are skipped
+    (the loader reports them).
+    """
+    base = root / references
+    files, _ = list_inputs(base, root, (".bib", ".yaml", ".yml")) if base.is_dir() else ([], [])
+    found: list[SourceLinks] = []
+    for file in files:
+        rel = file.relative_to(root).as_posix()
+        text, _problem = read_input(file, rel)
+        if text is None:
+            continue
+        if file.name.endswith(".bib"):
+            try:
+                chunks = scan_bibtex(text)
+            except TooManyBlocks:
+                continue
+            for chunk in chunks:
+                entries = [b for b in chunk.blocks if b.kind == "entry" and b.key]
+                if len(entries) != 1:
+                    continue
+                fields = dict(
+                    (name.lower(), value.strip())
+                    for name, value in _BIB_FIELD.findall(text, chunk.start, chunk.end)
+                )
+                key = entries[0].key or ""
+                found.append(SourceLinks(key, fields.get("url"), fields.get("eprint")))
+        else:
+            items, _problems = read_source_yaml_items(text, rel)
+            for item in items:
+                if item.key and item.source is not None:
+                    found.append(SourceLinks(item.key, item.source.url, item.source.eprint))
+    return found
 
 
 def _as_warning(finding: Finding) -> Finding:

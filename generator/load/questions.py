@@ -219,7 +219,7 @@ def _read_uses(
                 check.at(item),
                 "add `role: recommended-model` or `role: related-paper`",
             )
-        annotation = check.text(item, "annotation", what, required=True)
+        annotation = check.text(item, "annotation", what)  # else drafted from the sources
         model = check.text(item, "model", what)
         if key is None:
             continue
