@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator.cli import main
 from generator.errors import InputError
@@ -464,3 +466,86 @@ def test_import_honours_the_references_option(tmp_path: Path) -> None:
         "sources/small-prompt.yaml",
     ]
     assert not (tmp_path / "references").exists()
+
+
+VARIANTS = """\
+A user has asked the following question:   \r
+\r
+"Can it run offline on my laptop — fast?"   \r
+## Recommended models\r
+- **Model:** Denoise-Fåst-SIDD   \r
+- **Paper:** https://papers.example/fast.pdf\r
+Model name: Second-Model\r
+Link: https://papers.example/second.pdf\r
+Code: https://code.example/second\r
+**Related papers:**\r
+\r
+\r
+Title: A paper with $\\times 4$ and \\textbf{LaTeX}\r
+URL: https://arxiv.org/abs/0000.00002v3\r
+Abstract: First line.\r
+  Second line.   \r
+"""
+
+
+def test_import_tolerates_heading_and_field_variants() -> None:
+    parsed = parse_prompt(VARIANTS, "v.txt")
+
+    assert parsed.question == "Can it run offline on my laptop — fast?"
+    assert [(s.role, s.name, s.url, s.code, s.summary) for s in parsed.sources] == [
+        ("recommended-model", "Denoise-Fåst-SIDD", "https://papers.example/fast.pdf", None, None),
+        (
+            "recommended-model",
+            "Second-Model",
+            "https://papers.example/second.pdf",
+            "https://code.example/second",
+            None,
+        ),
+        (
+            "related-paper",
+            "A paper with $\\times 4$ and \\textbf{LaTeX}",
+            "https://arxiv.org/abs/0000.00002v3",
+            None,
+            "First line. Second line.",
+        ),
+    ]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.one_of(
+        st.text(max_size=300),
+        st.lists(
+            st.sampled_from(
+                [
+                    "A user has asked the following question:",
+                    '"Why?"',
+                    "",
+                    "### Recommended AI Models:",
+                    "### Related Papers:",
+                    "Model: X",
+                    "Model:",
+                    "Paper: https://papers.example/x.pdf",
+                    "Paper: nowhere",
+                    "GitHub: https://code.example/x",
+                    "Summary: s",
+                    "stray",
+                    "Answer:",
+                    "\x00",
+                    "\ud7ff",
+                ]
+            ),
+            max_size=20,
+        ).map("\n".join),
+    )
+)
+def test_import_never_crashes(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
+    root = tmp_path_factory.mktemp("p")
+    (root / "references").mkdir()
+    prompt = root / "prompt.txt"
+    prompt.write_text(text, encoding="utf-8", errors="surrogatepass")
+    code = main(["import", str(prompt), "--project", str(root)])
+    assert code in (0, 3)
+    if code == 0:  # what it imported loads without an error
+        _, findings = load_project(root)
+        assert [f for f in findings if f.severity is Severity.ERROR] == []
