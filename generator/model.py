@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 __all__ = [
+    "FITS",
     "NODE_BASES",
     "NODE_KINDS",
     "ROLES",
     "Finding",
+    "Fit",
     "Location",
     "PagePlan",
     "Project",
@@ -159,6 +161,13 @@ Role = Literal["recommended-model", "related-paper"]
 ROLES: tuple[Role, ...] = ("recommended-model", "related-paper")
 
 
+Fit = Literal["same-task", "related-task", "other-task", "other-modality", "unknown"]
+FITS: tuple[Fit, ...] = ("same-task", "related-task", "other-task", "other-modality", "unknown")
+"""How a source's task relates to the user's, best first: the same task; a related task on
+the same kind of data; another task on the same kind of data; another kind of data; not
+known."""
+
+
 @dataclass(frozen=True)
 class SourceUse:
     """A source as provided with one question.
@@ -169,6 +178,8 @@ class SourceUse:
         annotation: Markdown: why this source matters to the question, and where it does not fit.
         model: The model name as given with the question, e.g. `Deblur-MSSNet-GoPro`.
         location: Where the use is declared in the question file.
+        fit: How the source fits the user's task, when the question file states it (it
+            wins over the inferred fit), else `None`.
     """
 
     key: str
@@ -176,6 +187,7 @@ class SourceUse:
     annotation: str
     location: Location
     model: str | None = None
+    fit: Fit | None = None
 
 
 @dataclass(frozen=True)
@@ -188,6 +200,9 @@ class Task:
         input: What goes in, e.g. `RGB photo, H×W×3`.
         output: What comes out, e.g. `RGB photo, 3H×3W×3`.
         requirements: Requirements as short Markdown lines.
+        kind: The id of the task in the vocabulary (`image-super-resolution`), when stated.
+        parameters: Parameter name → value (`scale` → `3`), when stated.
+        location: Where the `task:` block is written.
     """
 
     name: str
@@ -195,6 +210,9 @@ class Task:
     input: str = ""
     output: str = ""
     requirements: tuple[str, ...] = ()
+    kind: str | None = None
+    parameters: tuple[tuple[str, str], ...] = ()
+    location: Location | None = field(default=None, compare=False)
 
 
 NodeKind = Literal["input", "model", "step", "output"]

@@ -28,6 +28,7 @@ from pathlib import PurePosixPath
 from generator.load.validate import Validator, shorten
 from generator.load.yamlread import LineDict, read_yaml
 from generator.model import (
+    FITS,
     NODE_BASES,
     NODE_KINDS,
     ROLES,
@@ -45,8 +46,8 @@ from generator.suggest import suggest
 __all__ = ["QUESTION_FIELDS", "RESERVED_IDS", "read_question", "read_question_keys"]
 
 QUESTION_FIELDS = ("title", "question", "instructions", "sources", "task", "workflow")
-_USE_FIELDS = ("key", "role", "model", "annotation")
-_TASK_FIELDS = ("name", "summary", "input", "output", "requirements")
+_USE_FIELDS = ("key", "role", "model", "annotation", "fit")
+_TASK_FIELDS = ("kind", "name", "summary", "input", "output", "requirements", "parameters")
 _NODE_FIELDS = ("id", "label", "kind", "basis", "takes", "gives", "sources", "note")
 _EDGE_FIELDS = ("from", "to", "label")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -221,6 +222,7 @@ def _read_uses(
             )
         annotation = check.text(item, "annotation", what)  # else drafted from the sources
         model = check.text(item, "model", what)
+        fit = check.choice(item, "fit", what, FITS, "unknown") if "fit" in item else None
         if key is None:
             continue
         if key not in sources and key in broken:
@@ -244,7 +246,7 @@ def _read_uses(
             continue
         seen[key] = item.line_of("key")
         location = Location(check.path, item.line)
-        uses.append(SourceUse(key, role, annotation or "", location, model))
+        uses.append(SourceUse(key, role, annotation or "", location, model, fit))
     return uses
 
 
@@ -255,14 +257,35 @@ def _read_task(check: Validator, top: LineDict) -> Task | None:
     if block is None:
         return None
     check.fields(block, "`task`", _TASK_FIELDS)
-    name = check.text(block, "name", "`task`", required=True)
+    kind = check.text(block, "kind", "`task`")
+    name = check.text(block, "name", "`task`", required=kind is None)
     return Task(
         name=name or "",
         summary=check.text(block, "summary", "`task`") or "",
         input=check.text(block, "input", "`task`") or "",
         output=check.text(block, "output", "`task`") or "",
         requirements=check.texts(block, "requirements", "`task`"),
+        kind=kind,
+        parameters=_parameters(check, block),
+        location=check.at(top, "task"),
     )
+
+
+def _parameters(check: Validator, block: LineDict) -> tuple[tuple[str, str], ...]:
+    """`parameters: {scale: 3}`: name → value, as text."""
+    if "parameters" not in block:
+        return ()
+    values = check.mapping(
+        block["parameters"], "`parameters` of `task`", check.at(block, "parameters")
+    )
+    if values is None:
+        return ()
+    found = []
+    for name in values:
+        value = check.text(values, name, "`parameters` of `task`")
+        if value is not None:
+            found.append((name, value))
+    return tuple(found)
 
 
 def _read_workflow(
