@@ -15,8 +15,9 @@ knowledge.dataset("gopro").task                                  # "image-deblur
 
 Every problem of a file is a [`Finding`][generator.model.Finding] with its `file:line`, and
 the entry that has it is left out (a shipped entry it would replace stays), so one bad entry
-never hides the rest. Loading is deterministic: the same files give equal objects, in the
-order they were written.
+never hides the rest; an id in `related:` or a dataset's `also:` that names no task is left
+out of its list. Loading is deterministic: the same files give equal objects, in the order
+they were written.
 """
 
 from __future__ import annotations
@@ -82,8 +83,9 @@ def load_knowledge(
             by default the overlay path as given.
 
     Returns:
-        The vocabulary and every finding, shipped files first. An entry with an error is
-        left out (a shipped entry it would replace stays); the rest is complete.
+        The vocabulary and every finding: those of reading each file (shipped files
+        first), then those of merging them. An entry with an error is left out (a shipped
+        entry it would replace stays); the rest is complete.
     """
     shipped, found = _read_shipped()
     findings = list(found)
@@ -158,7 +160,7 @@ class _Merger:
                 continue
             if (old := self.tasks.get(task.id)) is not None:
                 for token in old.tokens:
-                    del self.token_owner[token.casefold()]
+                    self.token_owner.pop(token.casefold(), None)
             self.token_owner.update((token.casefold(), task.id) for token in task.tokens)
             self.tasks[task.id] = task
             self.origin["tasks", task.id] = part.where

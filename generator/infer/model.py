@@ -55,7 +55,7 @@ class ModalityCue:
     speech); the question's modality cues (`photo`, `footage`, `recording`) choose among them.
 
     Attributes:
-        id: One of [`MODALITIES`][generator.infer.knowledge.MODALITIES].
+        id: One of [`MODALITIES`][generator.infer.model.MODALITIES].
         name: How a page names it, e.g. `Time series`.
         phrases: Lower-case words or phrases that signal it in a question.
         location: Where it was written.
@@ -205,7 +205,7 @@ class Knowledge:
 
     Attributes:
         modalities: The modality cues, in the order of
-            [`MODALITIES`][generator.infer.knowledge.MODALITIES] as written.
+            [`MODALITIES`][generator.infer.model.MODALITIES].
         tasks: The tasks, in the order written (shipped first, then the project's new ones).
         datasets: The datasets, in the same order.
         techniques: The techniques, in the same order.
@@ -229,7 +229,10 @@ class Knowledge:
         for dataset in self.datasets:
             for name in dataset.names:
                 by_dataset.setdefault(name.casefold(), dataset)
-        object.__setattr__(self, "_by_id", {task.id: task for task in reversed(self.tasks)})
+        by_id: dict[str, TaskKind] = {}
+        for task in self.tasks:
+            by_id.setdefault(task.id, task)
+        object.__setattr__(self, "_by_id", by_id)
         object.__setattr__(self, "_by_token", by_token)
         object.__setattr__(self, "_by_dataset", by_dataset)
 

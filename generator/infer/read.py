@@ -66,8 +66,8 @@ class Entries:
         tasks: Tasks, in file order.
         datasets: Datasets, in file order.
         techniques: Techniques, in file order.
-        broken: Ids and dataset names (case-folded) of entries written but left out for a
-            problem already reported: naming them elsewhere is not reported again.
+        broken: Ids of tasks written but left out for a problem already reported: naming
+            them in `related:` or in a dataset is not reported again.
         where: `(section, key, field)` → where that field of that entry was written; the
             key is an id, or a dataset's case-folded name.
     """
@@ -232,8 +232,6 @@ class _Reader:
         also = self.check.texts(item, "also", what)
         note = self.check.text(item, "note", what)
         if not (name and task):
-            if name:
-                self.broken.add(name.casefold())
             return
         if not self._fresh("datasets", name.casefold(), item, "name", before):
             return
@@ -250,8 +248,6 @@ class _Reader:
         phrases = self._phrases(item, what)
         lends = self.check.text(item, "lends", what, required=True)
         if not (technique_id and name and lends):
-            if technique_id:
-                self.broken.add(technique_id)
             return
         if self._fresh("techniques", technique_id, item, "id", before):
             self.techniques.append(Technique(technique_id, name, phrases, lends, self._at(item)))
@@ -264,7 +260,8 @@ class _Reader:
     def _fresh(self, section: str, key: str, item: LineDict, field: str, before: int) -> bool:
         """Whether the entry read since `before` findings has no problem and a new key."""
         if len(self.check.findings) > before:
-            self.broken.add(key)
+            if section == "tasks":
+                self.broken.add(key)
             return False
         first = self.seen.get((section, key))
         if first is not None:
