@@ -105,7 +105,7 @@ def read_entries(text: str, path: str, sections: Sequence[str]) -> tuple[Entries
     """
     try:
         document, problem = read_yaml(text, path)
-    except RecursionError:  # PyYAML composes nested collections recursively
+    except RecursionError:  # PyYAML composes nested collections recursively (unbounded here)
         problem = Finding(
             "yaml-syntax",
             Severity.ERROR,
