@@ -83,6 +83,13 @@ CODES: dict[str, Code] = {
     "workflow-unknown-source": Code(
         _E, "A workflow node draws on a source not provided with its question.", "load"
     ),
+    # -- knowledge: the task vocabulary (generator/infer) --------------------------------
+    "yaml-duplicate": Code(
+        _E, "Two entries share an id, a dataset name or alias, or a model-name token.", "load"
+    ),
+    "workflow-bad-shape": Code(
+        _E, "A task's workflow does not run from one input through a model to one output.", "load"
+    ),
     # -- write: generated regions -------------------------------------------------------
     "region-edited": Code(
         _E, "A region edited by hand has new generated content: merge or unprotect it.", "write"

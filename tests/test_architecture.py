@@ -175,3 +175,27 @@ def test_the_link_check_imports_alone_without_the_site_builder() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_a_built_package_holds_every_module_and_data_file() -> None:
+    # `packages = ["generator"]` once left the sub-packages out of a wheel.
+    import fnmatch
+    import tomllib
+
+    config = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    setuptools = config["tool"]["setuptools"]
+    include = setuptools["packages"]["find"]["include"]
+    packages = {
+        p.relative_to(PACKAGE.parent).as_posix().replace("/", ".")
+        for p in [PACKAGE, *PACKAGE.rglob("*")]
+        if p.is_dir() and (p / "__init__.py").is_file()
+    }
+    assert all(any(fnmatch.fnmatch(name, pattern) for pattern in include) for name in packages)
+    globs = setuptools["package-data"]["generator"]
+    data = [
+        p.relative_to(PACKAGE).as_posix()
+        for p in PACKAGE.rglob("*")
+        if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts
+    ]
+    missing = [f for f in data if not any(fnmatch.fnmatch(f, g) for g in globs)]
+    assert missing == []
