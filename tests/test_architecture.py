@@ -180,6 +180,7 @@ def test_the_link_check_imports_alone_without_the_site_builder() -> None:
 def test_a_built_package_holds_every_module_and_data_file() -> None:
     # `packages = ["generator"]` once left the sub-packages out of a wheel.
     import fnmatch
+
     import tomllib
 
     config = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))

@@ -11,8 +11,20 @@ override it with a `tasks.yaml` of its own. The modules:
 | [`model`][generator.infer.model] | the frozen dataclasses |
 | [`read`][generator.infer.read] | one YAML file → entries, with `file:line` findings |
 | [`knowledge`][generator.infer.knowledge] | shipped files + a project's file → `Knowledge` |
+| [`inference`][generator.infer.inference] | a question and its sources → tasks, fits, techniques |
 """
 
+from generator.infer.inference import (
+    Found,
+    QuestionInference,
+    SourceGuess,
+    UserTask,
+    fit_of,
+    guess_source,
+    guess_user_task,
+    infer_question,
+    model_name_parts,
+)
 from generator.infer.knowledge import load_knowledge
 from generator.infer.model import (
     MODALITIES,
@@ -33,14 +45,23 @@ __all__ = [
     "MODALITIES",
     "STEP_KINDS",
     "Dataset",
+    "Found",
     "IOSpec",
     "Knowledge",
     "Modality",
     "ModalityCue",
     "Parameter",
+    "QuestionInference",
+    "SourceGuess",
     "StepKind",
     "TaskKind",
     "Technique",
+    "UserTask",
     "WorkflowStep",
+    "fit_of",
+    "guess_source",
+    "guess_user_task",
+    "infer_question",
     "load_knowledge",
+    "model_name_parts",
 ]
