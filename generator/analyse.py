@@ -14,11 +14,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from generator.citations import find_citations
+from generator.infer import QuestionInference, TaskKind
 from generator.model import (
     Finding,
+    Fit,
+    NodeBasis,
     Project,
     Question,
     Severity,
+    SourceUse,
     Task,
     Workflow,
     WorkflowEdge,
@@ -29,6 +33,7 @@ from generator.suggest import suggest
 
 __all__ = [
     "Citer",
+    "apply_parameters",
     "check_citations",
     "index_citations",
     "page_title",
@@ -60,15 +65,180 @@ class Citer:
     anchor: str | None = None
 
 
-def task_of(question: Question) -> Task:
-    """Return the question's task: the explicit `task:` block, or one named after the title."""
-    return question.task or Task(name=question.title, summary="")
+_REQUIREMENTS = {
+    "speed": "Fast",
+    "quality": "Good quality",
+    "size": "Small",
+    "privacy": "Private: the data stays with you",
+}
+_PLATFORMS = {
+    "phone": "on a phone",
+    "browser": "in a web browser",
+    "laptop": "on a laptop",
+    "server": "on a server",
+    "offline": "offline, on the device",
+}
 
 
-def workflow_of(question: Question) -> Workflow:
-    """Return the explicit workflow, or input → each recommended model → output."""
+def task_of(question: Question, inference: QuestionInference | None = None) -> Task:
+    """Return the question's task: the `task:` block as stated, else the inferred one.
+
+    An inferred task takes its name and definition from the vocabulary, its input and
+    output with the question's parameters applied (`sH×sW×3` at ×3 is `3H×3W×3`), and its
+    requirements from the question's platform and constraints. With nothing inferred, the
+    task is named after the question's title.
+    """
+    if question.task is not None and (question.task.name or inference is None):
+        return question.task
+    user = inference.user if inference is not None else None
+    kind = user.task if user is not None else None
+    if user is None or kind is None:
+        return question.task or Task(name=question.title, summary="")
+    values = dict((name, found.value) for name, found in user.parameters)
+    name = kind.name
+    for parameter in kind.parameters:
+        if parameter.name in values and parameter.unit == "×":
+            name += f", ×{values[parameter.name]}"
+        elif parameter.name in values:
+            name += f", {parameter.name.replace('-', ' ')} {values[parameter.name]}"
+    if user.platform is not None:
+        name += f", {_PLATFORMS[user.platform.value]}"
+    requirements = tuple(
+        f"{_REQUIREMENTS[found.value]} (“{found.evidence}”)" for found in user.constraints
+    )
+    if user.platform is not None:
+        requirements += (f"Runs {_PLATFORMS[user.platform.value]} (“{user.platform.evidence}”)",)
+    return Task(
+        name=name,
+        summary=kind.definition,
+        input=f"{kind.input.modality}, {apply_parameters(kind.input.shape, kind, values)}",
+        output=f"{kind.output.modality}, {apply_parameters(kind.output.shape, kind, values)}",
+        requirements=requirements,
+        kind=kind.id,
+        parameters=tuple(values.items()),
+    )
+
+
+def apply_parameters(shape: str, kind: TaskKind, values: Mapping[str, str]) -> str:
+    """Put the question's parameter values in a shape: `sH×sW×3` with `s` = 3 → `3H×3W×3`."""
+    for parameter in kind.parameters:
+        symbol, value = parameter.symbol, values.get(parameter.name)
+        if symbol and value:
+            shape = re.sub(rf"(?<![A-Za-z0-9']){re.escape(symbol)}(?=[A-Z(])", value, shape)
+    return shape
+
+
+def workflow_of(question: Question, inference: QuestionInference | None = None) -> Workflow:
+    """Return the stated workflow, else one drafted from the inferred task's template.
+
+    The template runs input → pre-processing → model → post-processing → output, with the
+    question's parameters in its shapes. A recommended model that does the task stands in
+    the model's place (several: side by side); one that does another task on the same kind
+    of data comes before it, as an optional step; the related papers' ideas are noted on the
+    model step and cited there. Without an inferred task: input → each recommended model →
+    output.
+    """
     if question.workflow is not None:
         return question.workflow
+    kind = inference.user.task if inference is not None else None
+    if inference is None or kind is None:
+        return _plain_workflow(question)
+    values = dict((name, found.value) for name, found in inference.user.parameters)
+
+    def shape(text: str) -> str:
+        return apply_parameters(text, kind, values)
+
+    models = [u for u in question.sources if u.role == "recommended-model"]
+    doing = [u for u in models if _fit(inference, u) == "same-task"]
+    before = [u for u in models if _fit(inference, u) in ("related-task", "other-task")]
+    ideas = tuple(
+        u.key
+        for u in question.sources
+        if u.role == "related-paper" and (g := inference.source(u.key)) and g.techniques
+    )
+    nodes: list[WorkflowNode] = []
+    layers: list[list[str]] = []
+    for index, step in enumerate(kind.workflow):
+        if step.kind == "model":
+            for use in before:
+                guess = inference.source(use.key)
+                what = guess.task.name if guess and guess.task else "another task"
+                node_id = f"before{len(nodes)}"
+                nodes.append(
+                    WorkflowNode(
+                        node_id,
+                        f"Optional: {_lower(what)} ({use.model or use.key})",
+                        "model",
+                        "provided",
+                        shape(step.takes),
+                        shape(step.takes),
+                        (use.key,),
+                    )
+                )
+                layers.append([node_id])
+            if doing:
+                layer = []
+                for n, use in enumerate(doing, start=1):
+                    node_id = f"model{n}"
+                    nodes.append(
+                        WorkflowNode(
+                            node_id,
+                            use.model or use.key,
+                            "model",
+                            "provided",
+                            shape(step.takes),
+                            shape(step.gives),
+                            (use.key, *ideas),
+                            _ideas_note(ideas),
+                        )
+                    )
+                    layer.append(node_id)
+                layers.append(layer)
+                continue
+            basis: NodeBasis = "borrowed" if ideas else "ours"
+            label = f"{step.label} (none of the provided models does this task)"
+            nodes.append(
+                WorkflowNode(
+                    "model", label, "model", basis, shape(step.takes), shape(step.gives),
+                    ideas, _ideas_note(ideas),
+                )
+            )  # fmt: skip
+            layers.append(["model"])
+            continue
+        node_id = {"input": "input", "output": "output"}.get(step.kind, f"step{index}")
+        nodes.append(
+            WorkflowNode(
+                node_id, step.label, step.kind, "ours", shape(step.takes), shape(step.gives)
+            )
+        )
+        layers.append([node_id])
+    edges = [
+        WorkflowEdge(a, b)
+        for first, second in itertools.pairwise(layers)
+        for a in first
+        for b in second
+    ]
+    return Workflow(tuple(nodes), tuple(edges))
+
+
+def _fit(inference: QuestionInference, use: SourceUse) -> Fit | None:
+    guess = inference.source(use.key)
+    return guess.fit if guess is not None else None
+
+
+def _ideas_note(keys: tuple[str, ...]) -> str:
+    if not keys:
+        return ""
+    cites = "; ".join(f"@{key}" for key in keys)
+    return f"Ideas from the related papers, applied here by us, not by them [{cites}]."
+
+
+def _lower(name: str) -> str:
+    return name if name[:2].isupper() else name[:1].lower() + name[1:]
+
+
+def _plain_workflow(question: Question) -> Workflow:
+    """Input → each recommended model → output."""
     task = task_of(question)
     models = [use for use in question.sources if use.role == "recommended-model"]
     nodes = [WorkflowNode("input", "Input", "input", "ours", gives=task.input)]

@@ -77,6 +77,9 @@ CODES: dict[str, Code] = {
     ),
     "question-unknown-source": Code(_E, "A question lists a key not in the reference set.", "load"),
     "question-duplicate-source": Code(_E, "A question lists the same source twice.", "load"),
+    "question-unknown-task": Code(
+        _E, "A question states a task kind not in the vocabulary.", "load"
+    ),
     "workflow-bad-id": Code(_E, "A workflow node id is not a valid identifier.", "load"),
     "workflow-empty": Code(_E, "A workflow has no nodes.", "load"),
     "workflow-unknown-node": Code(_E, "A workflow edge names a node that does not exist.", "load"),

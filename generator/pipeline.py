@@ -7,7 +7,7 @@ the plugin).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,16 +15,19 @@ from generator.analyse import check_citations, index_citations
 from generator.check import LinkPolicy, check_site
 from generator.errors import InputError
 from generator.files import remove_stale_temps
-from generator.load import load_project, read_pages
+from generator.infer import QuestionInference, infer_question, load_knowledge
+from generator.load import VOCABULARY_FILE, load_project, read_pages
 from generator.model import Finding, Project, Severity
 from generator.render import render_content_pages, render_reference_pages
 from generator.settings import Settings
+from generator.suggest import suggest
 from generator.write import STATE_PATH, Change, apply_changes, plan_pages
 
 __all__ = [
     "Generated",
     "check_built_site",
     "generate",
+    "infer",
     "load",
     "load_with_warnings",
     "provided_urls",
@@ -81,8 +84,50 @@ def load_with_warnings(settings: Settings) -> tuple[Project, tuple[Finding, ...]
     return project, tuple(findings)
 
 
+def infer(settings: Settings, project: Project) -> dict[str, QuestionInference]:
+    """Infer each question's task and each source's fit, with the project's vocabulary.
+
+    The shipped vocabulary is merged with the project's `tasks.yaml` (in the reference
+    folder), if any.
+
+    Raises:
+        InputError: The project's vocabulary has an error, or a question states a task
+            kind the vocabulary does not know.
+    """
+    rel = f"{settings.references}/{VOCABULARY_FILE}"
+    knowledge, findings = load_knowledge(settings.root / rel, shown_as=rel)
+    for question in project.questions:
+        kind = question.task.kind if question.task else None
+        if kind is not None and knowledge.task(kind) is None:
+            close = suggest(kind, [task.id for task in knowledge.tasks])
+            findings.append(
+                Finding(
+                    "question-unknown-task",
+                    Severity.ERROR,
+                    f"task kind `{kind}` is not in the vocabulary",
+                    question.task.location if question.task else question.location,
+                    f"did you mean `{close}`?"
+                    if close
+                    else f"name a task of the vocabulary, or add one to {rel}",
+                )
+            )
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if errors:
+        raise InputError(
+            f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the task vocabulary "
+            "or the questions' tasks; nothing was written",
+            findings=tuple(findings),
+        )
+    return {q.id: infer_question(q, project.sources, knowledge) for q in project.questions}
+
+
 def generate(
-    settings: Settings, project: Project, *, merge: bool = False, write: bool = True
+    settings: Settings,
+    project: Project,
+    *,
+    merge: bool = False,
+    write: bool = True,
+    inferences: Mapping[str, QuestionInference] | None = None,
 ) -> Generated:
     """Plan every generated page, check citations, and write what changed.
 
@@ -91,6 +136,8 @@ def generate(
         project: The loaded project.
         merge: 3-way merge new content into hand-edited regions.
         write: Write the changes; `False` only plans (for `--check` and the plugin).
+        inferences: What [`infer`][generator.pipeline.infer] made of each question, if
+            already known; else it is inferred here.
 
     Raises:
         RegionError: A damaged marker anywhere; nothing is written.
@@ -103,7 +150,9 @@ def generate(
         for folder in (docs, settings.references, STATE_PATH.split("/")[0]):
             for path in remove_stale_temps(settings.root / folder):
                 removed.append(path.relative_to(settings.root).as_posix())
-    content = render_content_pages(project, docs)
+    if inferences is None:
+        inferences = infer(settings, project)
+    content = render_content_pages(project, docs, inferences)
     pages = read_pages(settings.root / docs)
     prefix = len(docs) + 1
 
@@ -114,9 +163,9 @@ def generate(
     # The references pages cite sources too (in their annotations), and who cites whom is
     # what their "cited on" lines show: plan them once to know their own citations, then
     # again with those, so that one run reaches what the next would (a fixed point).
-    first = render_reference_pages(project, index_citations(pages), docs)
+    first = render_reference_pages(project, index_citations(pages), docs, inferences)
     update(plan_pages(settings.root, first, merge=merge)[0])
-    plans = content + render_reference_pages(project, index_citations(pages), docs)
+    plans = content + render_reference_pages(project, index_citations(pages), docs, inferences)
     changes, findings = plan_pages(settings.root, plans, merge=merge)
     final = dict(pages)
     final.update({c.path[prefix:]: c.new for c in changes if c.path.startswith(docs + "/")})

@@ -21,9 +21,10 @@ from urllib.parse import quote
 
 import jinja2
 
-from generator import escape
+from generator import drafts, escape
 from generator.analyse import Citer, task_of, workflow_of
 from generator.escape import Markdown
+from generator.infer import QuestionInference
 from generator.model import PagePlan, Project, Question, Source, SourceUse, Workflow, source_anchor
 from generator.regions import render_region
 
@@ -77,7 +78,9 @@ def _page(path: str, page: str, regions: Mapping[str, str], **context: object) -
     """A page plan: its scaffold (regions filled in) and its regions' bodies."""
     scaffold = _render(
         f"pages/{page}.md.j2",
-        region=lambda name: Markdown(render_region(name, regions[name]).rstrip("\n")),
+        region=lambda name: Markdown(
+            render_region(name, regions[name]).rstrip("\n") if name in regions else ""
+        ),
         **context,
     )
     return PagePlan(path=path, scaffold=scaffold, regions=dict(regions))
@@ -200,25 +203,34 @@ class _Entry:
     use: SourceUse | None = None
     role: str = ""
     provided_with: Markdown = _NOTHING
+    annotation: Markdown = _NOTHING
 
 
-def render_content_pages(project: Project, docs: str = "docs") -> list[PagePlan]:
+Inferences = Mapping[str, QuestionInference]
+
+
+def render_content_pages(
+    project: Project, docs: str = "docs", inferences: Inferences | None = None
+) -> list[PagePlan]:
     """Plan every page whose regions do not depend on who cites whom.
 
     Args:
         project: The loaded project.
         docs: The docs folder relative to the project root.
+        inferences: What the inference made of each question, by id: the drafts come
+            from it. Without it, only what the question files state is shown.
 
     Returns:
         Page plans for the home page and each question's index, task and workflow pages.
     """
+    inferences = inferences or {}
     summaries = [
         {
             "id": q.id,
             "title": q.title,
             "question": q.question,
             "sources": q.sources,
-            "task_name": task_of(q).name,
+            "task_name": task_of(q, inferences.get(q.id)).name,
         }
         for q in project.questions
     ]
@@ -230,14 +242,33 @@ def render_content_pages(project: Project, docs: str = "docs") -> list[PagePlan]
         )
     ]
     for question in project.questions:
-        plans.extend(_question_pages(question, docs))
+        plans.extend(_question_pages(question, docs, inferences.get(question.id), project))
     return plans
 
 
-def _question_pages(question: Question, docs: str) -> list[PagePlan]:
-    task = task_of(question)
-    workflow = workflow_of(question)
+def _question_pages(
+    question: Question, docs: str, inference: QuestionInference | None, project: Project
+) -> list[PagePlan]:
+    task = task_of(question, inference)
+    workflow = workflow_of(question, inference)
     base = f"{docs}/{question.id}"
+    sources = {use.key: project.sources[use.key] for use in question.sources}
+    index_regions = {
+        "question": _render("regions/question.md.j2", question=question),
+        "pages": _render("regions/pages.md.j2", question=question, task=task),
+    }
+    task_regions = {
+        "task": _render(
+            "regions/task.md.j2",
+            task=task,
+            note=drafts.inferred_note(question, inference, question.location.path)
+            if inference
+            else Markdown(""),
+        )
+    }
+    if inference is not None:
+        index_regions["draft-answer"] = drafts.draft_answer(question, task, inference, sources)
+        task_regions["draft-sources"] = drafts.draft_sources(question, task, inference, sources)
     nodes = [
         {
             "label": n.label,
@@ -252,16 +283,8 @@ def _question_pages(question: Question, docs: str) -> list[PagePlan]:
         for n in workflow.nodes
     ]
     return [
-        _page(
-            f"{base}/index.md",
-            "question",
-            {
-                "question": _render("regions/question.md.j2", question=question),
-                "pages": _render("regions/pages.md.j2", question=question, task=task),
-            },
-            question=question,
-        ),
-        _page(f"{base}/task.md", "task", {"task": _render("regions/task.md.j2", task=task)}),
+        _page(f"{base}/index.md", "question", index_regions, question=question),
+        _page(f"{base}/task.md", "task", task_regions),
         _page(
             f"{base}/workflow.md",
             "workflow",
@@ -281,7 +304,10 @@ def _question_pages(question: Question, docs: str) -> list[PagePlan]:
 
 
 def render_reference_pages(
-    project: Project, cited: Mapping[str, list[Citer]], docs: str = "docs"
+    project: Project,
+    cited: Mapping[str, list[Citer]],
+    docs: str = "docs",
+    inferences: Inferences | None = None,
 ) -> list[PagePlan]:
     """Plan each question's references page and the bibliography, with backlinks.
 
@@ -289,14 +315,35 @@ def render_reference_pages(
         project: The loaded project.
         cited: Key → the pages citing it (docs-relative), from `index_citations`.
         docs: The docs folder relative to the project root.
+        inferences: What the inference made of each question, by id: a source without an
+            annotation gets one drafted from it.
     """
+    inferences = inferences or {}
     plans = []
     for question in project.questions:
         here = f"{question.id}/references.md"
+        inference = inferences.get(question.id)
+        task = task_of(question, inference)
         entries = []
         for number, use in enumerate(question.sources, start=1):
             source = project.sources[use.key]
-            entries.append(_entry(number, source, cited, here, use=use, role=_ROLE_NAMES[use.role]))
+            if use.annotation:
+                annotation = escape.markdown(use.annotation)
+            elif inference is not None:
+                annotation = drafts.draft_annotation(use, source, task, inference)
+            else:
+                annotation = Markdown("")
+            entries.append(
+                _entry(
+                    number,
+                    source,
+                    cited,
+                    here,
+                    use=use,
+                    role=_ROLE_NAMES[use.role],
+                    annotation=annotation,
+                )
+            )
         plans.append(
             _page(
                 f"{docs}/{here}",
@@ -340,6 +387,7 @@ def _entry(
     use: SourceUse | None = None,
     role: str = "",
     provided_with: Markdown = _NOTHING,
+    annotation: Markdown = _NOTHING,
 ) -> _Entry:
     title_note = _NOTHING
     if not source.title:
@@ -360,4 +408,5 @@ def _entry(
         use=use,
         role=role,
         provided_with=provided_with,
+        annotation=annotation,
     )

@@ -36,6 +36,9 @@ from generator.regions import (
 
 __all__ = ["STATE_PATH", "Change", "apply_changes", "diff_changes", "plan_pages"]
 
+DRAFT_PREFIX = "draft-"
+"""Regions named so hold drafts: deleting one replaces it for good, silently."""
+
 STATE_PATH = ".answersite/regions.json"
 """Where the last generated body of each region is recorded, relative to the project root."""
 
@@ -332,6 +335,8 @@ def _plan_page(
             )
         )
     for name in sorted(set(page.regions) - set(outcomes)):
+        if name.startswith(DRAFT_PREFIX):
+            continue  # a draft deleted from its page was replaced by hand: that is its purpose
         findings.append(_finding("missing", Location(page.path), name=name))
     if frozen:
         return Change(page.path, old, old or "", "kept"), findings, dict(base)

@@ -13,6 +13,10 @@ PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 CODE_LIKE = re.compile(r"(bib|ref|yaml|question|workflow|region|citation|source|link|page)-[a-z-]+")
 
 
+# Strings shaped like codes that are something else (a task parameter's name).
+NOT_CODES = {"source-language"}
+
+
 def strings_in_the_package() -> set[str]:
     found: set[str] = set()
     for path in PACKAGE.rglob("*.py"):
@@ -20,7 +24,7 @@ def strings_in_the_package() -> set[str]:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             is_text = isinstance(node, ast.Constant) and isinstance(node.value, str)
-            if is_text and CODE_LIKE.fullmatch(node.value):
+            if is_text and CODE_LIKE.fullmatch(node.value) and node.value not in NOT_CODES:
                 found.add(node.value)
     return found
 

@@ -89,8 +89,8 @@ def test_the_seed_is_super_resolution_x3_on_a_phone_and_mssnet_deblurs() -> None
     assert mssnet.task is not None and mssnet.task.id == "image-deblurring"
     assert mssnet.fit == "other-task"
     assert mssnet.evidence == (
-        "`Deblur` in the model name",
-        "`GoPro`, a dataset for image deblurring (motion blur)",
+        "“Deblur” in the model name",
+        "“GoPro”, a dataset for image deblurring (motion blur)",
     )
     little_big = next(s for s in parsed.sources if s.name.startswith("Speeding Up"))
     guess = guess_source(

@@ -684,9 +684,10 @@ def test_a_file_that_is_not_utf8_is_a_finding(tmp_path: Path) -> None:
     path = tmp_path / "tasks.yaml"
     path.write_bytes(b"tasks: \xff\n")
     knowledge, findings = load_knowledge(path, shown_as=SHOWN)
-    assert [str(f) for f in findings] == [
-        f"{SHOWN}: error: the file is not UTF-8 text (byte 7 cannot be decoded) [yaml-syntax]\n"
-        "  hint: save the file as UTF-8"
+    assert [str(f) for f in findings] == [  # as for every input file: line and column
+        f"{SHOWN}:1:8: error: expected UTF-8 text, found the byte 0xFF, which is not UTF-8 "
+        "(the file is probably Latin-1 or Windows-1252) [ref-bad-encoding]\n"
+        "  hint: save it as UTF-8 (in most editors: Save As… > Encoding > UTF-8)"
     ]
     assert knowledge == SHIPPED
 

@@ -127,6 +127,14 @@ def test_an_uncited_source_fails_a_strict_build(
     tmp_path: Path, run_cli: Run, caplog: pytest.LogCaptureFixture
 ) -> None:
     root = make_project(tmp_path)
+    assert run_cli("generate", "--project", root)[0] == 0
+    # The drafts cite every source; a person replaces them with prose that cites only alpha.
+    for page in ("index.md", "task.md"):
+        path = root / "docs/why" / page
+        text = path.read_text(encoding="utf-8")
+        start = text.index("<!-- answersite:begin draft-")
+        end = text.index("-->", text.index("<!-- answersite:end draft-")) + 3
+        path.write_text(text[:start] + "Our answer [@alpha]." + text[end:], encoding="utf-8")
     caplog.set_level(logging.WARNING)
     code, _, err = run_cli("build", "--project", root)
     assert code == 1

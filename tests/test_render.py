@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import pipeline
 from generator.analyse import Citer
 from generator.load import load_project
 from generator.model import (
@@ -27,6 +28,7 @@ from generator.render import (
     render_content_pages,
     render_reference_pages,
 )
+from generator.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,7 +40,14 @@ def default_project():  # type: ignore[no-untyped-def]
     return project
 
 
-def test_default_pages_match_golden(default_project, golden: Callable[[str, str], None]) -> None:
+@pytest.fixture(scope="module")
+def inferences(default_project):  # type: ignore[no-untyped-def]
+    return pipeline.infer(Settings(root=ROOT), default_project)
+
+
+def test_default_pages_match_golden(
+    default_project, inferences, golden: Callable[[str, str], None]
+) -> None:
     cited = {
         "kim2022mssnet": [Citer("phone-3x-upscale/task.md", "The task", 3)],
         "song2024mbpu": [
@@ -46,7 +55,9 @@ def test_default_pages_match_golden(default_project, golden: Callable[[str, str]
             Citer("phone-3x-upscale/workflow.md", "The workflow", 9),
         ],
     }
-    plans = render_content_pages(default_project) + render_reference_pages(default_project, cited)
+    plans = render_content_pages(default_project, "docs", inferences) + render_reference_pages(
+        default_project, cited, "docs", inferences
+    )
     assert [p.path for p in plans] == [
         "docs/index.md",
         "docs/phone-3x-upscale/index.md",

@@ -424,14 +424,14 @@ def guess_source(
         token_task = knowledge.task_of_token(part)
         if token_task is not None and task is None:
             task = token_task
-            evidence.append(f"`{part}` in the model name")
+            evidence.append(f"“{part}” in the model name")
     dataset = _dataset_in(re.split(r"[-_./\s]+", model or ""), knowledge)
     if dataset is not None:
         dataset_task = knowledge.task(dataset.task)
         if task is None and dataset_task is not None:
             task = dataset_task
         if dataset_task is not None:
-            evidence.append(f"`{dataset.name}`, a dataset for {_lower_first(dataset_task.name)}")
+            evidence.append(f"“{dataset.name}”, a dataset for {_lower_first(dataset_task.name)}")
     cued = _modalities(_normal(f"{title} {summary}"), knowledge)
     if task is None and title:
         scores = _task_scores(_normal(title), knowledge.tasks)

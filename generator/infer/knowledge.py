@@ -42,6 +42,7 @@ from generator.infer.model import (
     WorkflowStep,
 )
 from generator.infer.read import Entries, read_entries
+from generator.load.reading import read_input
 from generator.model import Finding, Location, Severity
 from generator.suggest import suggest
 
@@ -90,20 +91,12 @@ def load_knowledge(
     shipped, found = _read_shipped()
     findings = list(found)
     parts = [shipped]
-    if overlay is not None and overlay.is_file():
+    if overlay is not None and (overlay.is_file() or overlay.is_symlink()):
         path = shown_as or overlay.as_posix()
-        try:
-            text = overlay.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            findings.append(
-                Finding(
-                    "yaml-syntax",
-                    Severity.ERROR,
-                    f"the file is not UTF-8 text (byte {error.start} cannot be decoded)",
-                    Location(path),
-                    "save the file as UTF-8",
-                )
-            )
+        # As every input file: a regular UTF-8 file of bounded size, else a finding.
+        text, problem = read_input(overlay, path)
+        if text is None:
+            findings.extend([problem] if problem else [])
         else:
             added, problems = read_entries(text, path, _OVERLAY_SECTIONS)
             parts.append(added)

@@ -36,6 +36,7 @@ from generator.model import Finding, Location, Project, Question, Severity, Sour
 
 __all__ = [
     "SOURCE_FIELDS",
+    "VOCABULARY_FILE",
     "SourceLinks",
     "load_project",
     "read_bibtex",
@@ -44,6 +45,11 @@ __all__ = [
     "read_source_yaml",
     "source_links",
 ]
+
+
+VOCABULARY_FILE = "tasks.yaml"
+"""The project's own task vocabulary in the reference folder: not a file of sources (the
+inference stage merges it over the shipped vocabulary)."""
 
 
 def load_project(root: Path, references: str = "references") -> tuple[Project, list[Finding]]:
@@ -75,6 +81,7 @@ def load_project(root: Path, references: str = "references") -> tuple[Project, l
             )
         ]
     files, findings = list_inputs(base, root, (".bib", ".yaml", ".yml"))
+    files = [file for file in files if file.name != VOCABULARY_FILE]
     scanned: list[tuple[str, str, list[BibChunk]]] = []  # (path, text, chunks) of each .bib
     items: list[YamlSource] = []
     defined: list[Defined] = []
@@ -184,6 +191,7 @@ def source_links(root: Path, references: str = "references") -> list[SourceLinks
     """
     base = root / references
     files, _ = list_inputs(base, root, (".bib", ".yaml", ".yml")) if base.is_dir() else ([], [])
+    files = [file for file in files if file.name != VOCABULARY_FILE]
     found: list[SourceLinks] = []
     for file in files:
         rel = file.relative_to(root).as_posix()
