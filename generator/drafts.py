@@ -54,8 +54,9 @@ def _cite(key: str) -> str:
 
 
 def _task_words(name: str) -> str:
-    """A task's name inside a sentence: `Image deblurring (motion blur)` → lower case."""
-    return name if name[:2].isupper() else name[:1].lower() + name[1:]
+    """A name inside a sentence: `Image deblurring` → `image deblurring`; `OCR` stays."""
+    acronym = len(name) > 1 and name[0].isupper() and name[1].isupper()
+    return name if acronym else name[:1].lower() + name[1:]
 
 
 def fit_phrase(guess: SourceGuess | None, user: Task, inference: QuestionInference) -> str:
@@ -95,8 +96,18 @@ def _name(use: SourceUse, source: Source) -> str:
     return f"*{escape.text(source.title or use.key)}*"
 
 
+_ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|cf|al|Fig|Eq|Sec|approx|resp)\.)\Z")
+
+
 def _first_sentence(text: str, limit: int = 220) -> str:
-    sentence = re.split(r"(?<=[.!?])\s", " ".join(text.split()), maxsplit=1)[0]
+    """The text's first sentence (not cut at `e.g.`), shortened to `limit` characters."""
+    words = " ".join(text.split())
+    sentence = words
+    for match in re.finditer(r"[.!?](?=\s+[A-Z0-9(“\"])", words):
+        head = words[: match.end()]
+        if not _ABBREVIATIONS.search(head):
+            sentence = head
+            break
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
@@ -208,13 +219,13 @@ def draft_annotation(
     role = "The recommended model" if use.role == "recommended-model" else "This paper"
     clause = fit_phrase(guess, task, inference)
     parts.append(f"{role}: {clause} {_cite(use.key)}.")
-    if guess is not None:
+    if guess is not None and guess.techniques:
         for technique, phrase in guess.techniques[:3]:
             parts.append(
-                f"It shows {escape.text(technique.name.lower())} (“{escape.text(phrase)}”): "
-                f"{escape.text(_task_words(technique.lends))} Carrying it over to your task "
-                f"is our reasoning {_cite(use.key)}."
+                f"It shows {escape.text(technique.name.lower())} (“{escape.text(phrase)}”) "
+                f"{_cite(use.key)}: {escape.text(_task_words(technique.lends))}"
             )
+        parts.append("Carrying these ideas over to your task is our reasoning, not its claim.")
     if source.abstract:
         quote = _first_sentence(source.abstract)
         parts.append(f"Its summary opens: “{escape.text(quote)}” {_cite(use.key)}")
