@@ -168,11 +168,20 @@ def test_allowed_schemes_pass() -> None:
     ]
 
 
-def test_srcset_style_and_iframe(findings: list[Finding]) -> None:
+def test_srcset_style_and_iframe_are_not_allowed_in_content(findings: list[Finding]) -> None:
+    # Markdown writes none of them: the srcset attribute, the url() in a style and the
+    # iframe element are each reported where they were written, once.
     assert by_page(findings, "docs/q1/media.md") == [
-        ("link-not-provided", "docs/q1/media.md:3:79"),
-        ("link-not-provided", "docs/q1/media.md:4:30"),
-        ("link-not-provided", "docs/q1/media.md:5:14"),
+        ("link-content-not-allowed", "docs/q1/media.md:3:45"),
+        ("link-content-not-allowed", "docs/q1/media.md:4:6"),
+        ("link-content-not-allowed", "docs/q1/media.md:5:1"),
+    ]
+    messages = [f.message for f in findings if f.location and "media.md" in f.location.path]
+    assert messages == [
+        "page q1/media/: attribute 'srcset' is not allowed on <img> in page content",
+        "page q1/media/: style calls url(), which fetches; page content may only use CSS "
+        "functions that fetch nothing",
+        "page q1/media/: <iframe> is not allowed in page content",
     ]
 
 
@@ -372,10 +381,12 @@ def test_parse_meta_refresh(content: str, url: str | None) -> None:
 
 
 def test_extract_keeps_ids_and_links_once() -> None:
+    # In the theme's chrome (outside the content's <article>), every reference is a link.
     page = extract_page(
         "p.html",
         '<a name="n"></a><h1 id="i">x</h1><img src="a.png" srcset="b.png 2x" style="x:url(c.png)">'
-        '<pre><code>https://text.example/</code></pre><style>p{background:url("d.png")}</style>',
+        '<pre><code>https://text.example/</code></pre><style>p{background:url("d.png")}</style>'
+        '<article class="md-content__inner"></article>',
     )
     assert page.ids == {"n", "i"}
     assert page.cited == frozenset()

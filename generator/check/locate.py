@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+from generator.check.place import find_markup, find_title
 from generator.check.problem import Problem
 from generator.check.urls import clean_href, normalize_url, scheme_of, split_fragment
 from generator.codes import CODES
@@ -153,6 +154,16 @@ def find_written(
     return hits[occurrence] if occurrence < len(hits) else hits[0]
 
 
+def _title_markup(text: str) -> tuple[int, int] | None:
+    """The page title, when it holds markup: Material writes it into the content as the
+    `<h1>` of a page whose Markdown has none."""
+    found = find_title(text)
+    if found is None:
+        return None
+    line = text.splitlines()[found[0] - 1]
+    return found if "<" in line else None
+
+
 def search_templates(dirs: Sequence[Path], root: Path | None, url: str) -> tuple[str, int] | None:
     """Find the first template line containing `url` literally, for links from the theme.
 
@@ -240,9 +251,20 @@ class Locator:
 
     def _in_markdown(self, problem: Problem) -> Location | None:
         source = self._source(problem.page)
-        if source is None or not problem.link.in_content:
+        if source is None:
             return None
         path, doc_path, text = source
+        if problem.markup is not None:
+            markup = problem.markup
+            if markup.tag == "title" and not markup.attr and not markup.in_content:
+                hit = find_title(text) if markup.value else None
+            elif markup.in_content:
+                hit = find_markup(text, markup, problem.occurrence) or _title_markup(text)
+            else:
+                hit = None
+            return None if hit is None else Location(self._rel(path), *hit)
+        if not problem.link.in_content:
+            return None
         wanted = clean_href(problem.link.url)
         key = problem.key
 
