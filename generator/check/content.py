@@ -147,8 +147,9 @@ class ContentRules:
         if left and "template" not in seen:  # a template's content is not in the tree
             name = left[0]
             message = (
-                f"<{name}> is written in the page content but stands outside it: an end tag "
-                "before it closes an element the content did not open"
+                f"<{name}> is written in the page content but does not stand in it: the "
+                "browser dropped it, or an end tag before it closed an element the content "
+                "did not open"
             )
             self.markup.append(
                 Markup(CONTENT, name, "", "", message, True, True, outside[name] - 1)

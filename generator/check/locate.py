@@ -154,18 +154,42 @@ def find_written(
     return hits[occurrence] if occurrence < len(hits) else hits[0]
 
 
-def _title_markup(text: str) -> tuple[int, int] | None:
-    """The page title, when it holds markup: Material writes it into the content as the
-    `<h1>` of a page whose Markdown has none."""
+def _title_markup(text: str, value: str = "") -> tuple[int, int] | None:
+    """The page title, when it holds markup (and `value`): the theme writes it unescaped
+    into the head, the header, the navigation, and the content's `<h1>` of a page whose
+    Markdown has none."""
     found = find_title(text)
     if found is None:
         return None
     line = text.splitlines()[found[0] - 1]
-    return found if "<" in line else None
+    return found if "<" in line and value[:40] in line else None
 
 
-def search_templates(dirs: Sequence[Path], root: Path | None, url: str) -> tuple[str, int] | None:
+def _markup_in(text: str, problem: Problem) -> tuple[int, int] | None:
+    """Where a markup problem was written in the page's Markdown, if it was."""
+    markup = problem.markup
+    assert markup is not None
+    if markup.tag == "title" and not markup.attr and not markup.in_content:
+        return find_title(text) if markup.value else _title_markup(text)
+    if markup.in_content:
+        return find_markup(text, markup, problem.occurrence) or _title_markup(text)
+    # In the chrome: written in the Markdown only if the parser moved it out of the content
+    # (then it is written with the same value), or if the page's title holds it.
+    if markup.value and (hit := find_markup(text, markup, exact=True)) is not None:
+        return hit
+    return _title_markup(text, markup.value) if markup.value else None
+
+
+def search_templates(
+    dirs: Sequence[Path], root: Path | None, url: str, *, only: str | None = None
+) -> tuple[str, int] | None:
     """Find the first template line containing `url` literally, for links from the theme.
+
+    Args:
+        dirs: The folders to search, for `*.html` files.
+        root: Paths in the result are relative to it when possible.
+        url: The text to find, as it is or HTML-escaped.
+        only: Search only this file of the folders (relative to them).
 
     Returns:
         `(path, line)` with `path` relative to `root` when possible, or `None`.
@@ -174,7 +198,8 @@ def search_templates(dirs: Sequence[Path], root: Path | None, url: str) -> tuple
         return None
     escaped = html.escape(url, quote=True)
     for directory in dirs:
-        for template in sorted(directory.rglob("*.html")):
+        files = [directory / only] if only else sorted(directory.rglob("*.html"))
+        for template in files:
             try:
                 lines = template.read_text(encoding="utf-8").splitlines()
             except (OSError, UnicodeDecodeError):
@@ -213,7 +238,7 @@ class Locator:
         """Return the finding for `problem`, seen on `pages` pages (theme links repeat)."""
         severity = CODES[problem.code].severity
         message = problem.message
-        location = self._in_markdown(problem)
+        location = self._in_markdown(problem) or self._in_docs_html(problem)
         if location is None:
             template = search_templates(self.templates, self.root, problem.link.url)
             if template is not None:
@@ -255,25 +280,20 @@ class Locator:
             return None
         path, doc_path, text = source
         if problem.markup is not None:
-            markup = problem.markup
-            if markup.tag == "title" and not markup.attr and not markup.in_content:
-                hit = find_title(text) if markup.value else None
-            elif markup.in_content:
-                hit = find_markup(text, markup, problem.occurrence) or _title_markup(text)
-            else:
-                hit = None
+            hit = _markup_in(text, problem)
             return None if hit is None else Location(self._rel(path), *hit)
-        if not problem.link.in_content:
-            return None
         wanted = clean_href(problem.link.url)
         key = problem.key
+        # A link in the chrome was written in the Markdown only if the parser moved it there
+        # (content that closes the theme's elements): then it is written exactly so.
+        exact = not problem.link.in_content
 
         def matches(written_key: str | None, written: str) -> bool:
             if clean_href(written) == wanted or (
                 problem.link.attr in ("srcset", "style", "refresh") and wanted in written
             ):
                 return True
-            if written_key is None:
+            if written_key is None or exact:
                 return False
             if scheme_of(wanted) in ("http", "https"):
                 return written_key == key or written_key == normalize_url(wanted)
@@ -284,6 +304,17 @@ class Locator:
             return fragment == want_fragment and site_file in md_to_site_files(target)
 
         hit = find_written(text, doc_path, matches, problem.occurrence, problem.link.url)
+        if hit is None and exact:
+            hit = _title_markup(text, problem.link.url)
         if hit is None:
             return None
         return Location(self._rel(path), *hit)
+
+    def _in_docs_html(self, problem: Problem) -> Location | None:
+        """A page written in HTML and copied as it is: the line that holds the problem."""
+        if self.docs_dir is None or not (self.docs_dir / problem.page).is_file():
+            return None
+        link = problem.link
+        wanted = link.url or (f"<{link.tag}" if not link.attr else f"{link.attr}=")
+        found = search_templates([self.docs_dir], self.root, wanted, only=problem.page)
+        return None if found is None else Location(*found)

@@ -61,7 +61,9 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return line, offset - starts[line - 1] + 1
 
 
-def find_markup(text: str, markup: Markup, occurrence: int = 0) -> tuple[int, int] | None:
+def find_markup(
+    text: str, markup: Markup, occurrence: int = 0, *, exact: bool = False
+) -> tuple[int, int] | None:
     """Find where `markup` was written in the Markdown `text`: `(line, column)`, or `None`.
 
     Args:
@@ -69,6 +71,7 @@ def find_markup(text: str, markup: Markup, occurrence: int = 0) -> tuple[int, in
         markup: The problem: an element (no `attr`), an attribute, or an attribute written
             twice (`written`).
         occurrence: Which of several equal problems of the page this is (0-based).
+        exact: Only an attribute written with the problem's value matches.
     """
     places = markdown_places(text)
     if not markup.attr:
@@ -77,9 +80,11 @@ def find_markup(text: str, markup: Markup, occurrence: int = 0) -> tuple[int, in
         hits = [p for p in places if p.attr == markup.attr and p.tag in (markup.tag, "")]
         if markup.written:
             hits = [p for p in hits if p.repeat]
-        elif markup.value:
+        elif markup.value or exact:
             same = [p for p in hits if html.unescape(p.value) == markup.value]
-            hits = same or hits
+            hits = same if same or exact else hits
+    if exact and not markup.attr:
+        return None
     if hits:
         if markup.after is not None:  # the last ones written are the ones the parser moved
             index = len(hits) - 1 - markup.after
