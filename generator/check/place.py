@@ -74,6 +74,7 @@ def find_markup(
         exact: Only an attribute written with the problem's value matches.
     """
     places = markdown_places(text)
+    exact = exact or markup.attr == "id"  # another id is another element
     if not markup.attr:
         hits = [p for p in places if not p.attr and p.tag == markup.tag]
     else:
