@@ -4,6 +4,9 @@ On demand only (not in CI): `pip install -r benchmarks/requirements.txt`, then
 
     python benchmarks/bench_check.py --pages 500 2000
 
+A peer that is not installed (lxml, mkdocs-htmlproofer-plugin, linkchecker) is skipped,
+and its row says so.
+
 A Material site with `navigation.prune` and N pages (ten question folders, headings, internal
 links with anchors, one provided arXiv link per page and a citation of it, a code block, and
 a references page per question) is generated in a temp dir and built once; every tool then
@@ -14,6 +17,7 @@ runs on that same site in its own process, side by side in one run. Times are th
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import shutil
 import subprocess
 import sys
@@ -39,6 +43,13 @@ PROOFER = """plugins:
 """
 QUESTIONS = 10
 BINDIR = Path(sys.executable).parent
+MISSING = "skipped: not installed (pip install -r benchmarks/requirements.txt)"
+
+
+def installed(module: str) -> bool:
+    """Whether a peer's Python package can be imported by the benchmark's interpreter."""
+    return importlib.util.find_spec(module) is not None
+
 
 CHECK = """
 import resource, sys, time
@@ -155,13 +166,19 @@ def measure(root: Path, pages: int, repeat: int, linkchecker_timeout: float | No
     """Run and print every row for the project in `root`."""
     mkdocs = [str(BINDIR / "mkdocs"), "build", "-q"]
     plain, _, _ = run([*mkdocs, "-d", "site"], root, repeat)
-    proofed, _, _ = run([*mkdocs, "-f", "mkdocs-proofer.yml", "-d", "site2"], root, repeat)
-    shutil.rmtree(root / "site2")
     check = check_only(root, pages, repeat, plain)
-    overhead = proofed - plain
-    row("htmlproofer (its build - plain)", overhead, f"{overhead / check:.0f}x check")
-    if linkchecker_timeout != 0:
-        cmd = [str(BINDIR / "linkchecker"), "--no-status", "site/index.html"]
+    if installed("htmlproofer"):
+        proofed, _, _ = run([*mkdocs, "-f", "mkdocs-proofer.yml", "-d", "site2"], root, repeat)
+        shutil.rmtree(root / "site2")
+        overhead = proofed - plain
+        row("htmlproofer (its build - plain)", overhead, f"{overhead / check:.0f}x check")
+    else:
+        print(f"{'htmlproofer':34} {MISSING}")
+    linkchecker = BINDIR / "linkchecker"
+    if linkchecker_timeout != 0 and not linkchecker.exists():
+        print(f"{'linkchecker':34} {MISSING}")
+    elif linkchecker_timeout != 0:
+        cmd = [str(linkchecker), "--no-status", "site/index.html"]
         linkcheck, _, out = run(cmd, root, 1, linkchecker_timeout)
         checked = next((x for x in out.splitlines() if "URLs checked" in x), out[-200:])
         row("linkchecker (file, no extern)", linkcheck, f"{linkcheck / check:.0f}x check")
@@ -177,7 +194,7 @@ def check_only(root: Path, pages: int, repeat: int, plain: float | None = None) 
     check, check_rss, _ = run([py, "-c", script, str(root)], root, repeat)
     _, base_rss, _ = run([py, "-c", BASELINE], root, 1)
     lexbor, lexbor_rss, _ = run([py, "-c", PARSE, str(root), "selectolax"], root, repeat)
-    lxml, _, _ = run([py, "-c", PARSE, str(root), "lxml"], root, repeat)
+    lxml = run([py, "-c", PARSE, str(root), "lxml"], root, repeat)[0] if installed("lxml") else None
     mb = 1024  # ru_maxrss is in KiB on Linux
     print(f"\n== {len(html)} HTML pages, {size:.1f} MB of HTML ==")
     if plain is not None:
@@ -188,7 +205,10 @@ def check_only(root: Path, pages: int, repeat: int, plain: float | None = None) 
     row("  peak RSS (MB)", (check_rss or 0) / mb, base)
     row("parse only, selectolax/lexbor", lexbor, f"check / parse = {check / lexbor:.2f}x")
     row("  peak RSS (MB)", (lexbor_rss or 0) / mb)
-    row("parse only, lxml", lxml, f"lxml / lexbor = {lxml / lexbor:.2f}x")
+    if lxml is None:
+        print(f"{'parse only, lxml':34} {MISSING}")
+    else:
+        row("parse only, lxml", lxml, f"lxml / lexbor = {lxml / lexbor:.2f}x")
     return check
 
 

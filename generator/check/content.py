@@ -14,6 +14,7 @@ the parsed subtree.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from selectolax.lexbor import LexborNode
@@ -32,6 +33,8 @@ from generator.check.tags import attribute_names, written_tags
 __all__ = ["ContentRules"]
 
 _EMPTY: frozenset[str] = frozenset()
+# The attributes text of a tag with one attribute at most: no separator but around it.
+_ONE_ATTRIBUTE = re.compile(r"""[\t\n\f\r /]*[^\t\n\f\r /"']*(?:"[^"]*"|'[^']*')?[\t\n\f\r /]*""")
 
 
 class ContentRules:
@@ -114,21 +117,21 @@ class ContentRules:
         """What was written in `html[span]` (the content's text) but does not stand in the
         content's subtree: an attribute written twice, and start tags the browser drops or
         places outside the content."""
-        names: Counter[str] = Counter()
-        for written_name, written in written_tags(self.html, *span):
-            name = written_name.lower()
-            names[name] += 1
-            if len(written.split()) < 2:  # one attribute or none: no repeat
+        tags = written_tags(self.html, *span)
+        for written_name, written in tags:
+            if written.count("=") < 2 and _ONE_ATTRIBUTE.fullmatch(written):
                 continue
             attrs = attribute_names(written)
             for index, attr in enumerate(attrs):
                 if attr in attrs[:index]:
+                    name = written_name.lower()
                     message = (
                         f"attribute '{attr}' is written twice on <{name}>; the browser keeps "
                         "the first, another reader may keep the other"
                     )
                     self.markup.append(Markup(CONTENT, name, attr, "", message, True, True))
-        if not self.skipped and names.total() <= self.elements and names.keys() <= CONTENT_TAGS:
+        names = Counter(name.lower() for name, _ in tags)
+        if not self.skipped and len(tags) <= self.elements and names.keys() <= CONTENT_TAGS:
             return  # every tag written stands in the content: the usual case
         seen: Counter[str] = Counter()
         for root in self.roots:
