@@ -88,20 +88,19 @@ def extract_page(path: str, html: str) -> Page:
     """
     tree = LexborHTMLParser(html)
     root = tree.root
+    span = content_span(html)
     # A page of the theme names its content element; most other pages never say "main".
-    reader = PageReader(html, themed="md-content__inner" in html or "main" in html)
+    reader = PageReader(html, themed=span is not None or "main" in html)
     if root is not None:
         reader.walk(root.traverse())
         if reader.themed and not reader.roots:  # no content element after all
             reader = PageReader(html, themed=False)
             reader.walk(root.traverse())
-    if reader.themed:
-        span = content_span(html)
-        if span is not None:
-            reader.title_closed(span)
-    else:  # the whole body is content
+    if not reader.themed:  # the whole body is content
         head = _HEAD_END.search(html)
         span = (head.end() if head else 0, len(html))
+    elif span is not None:
+        reader.title_closed(span)
     reader.clashes()
     if span is not None:
         reader.written(span)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from selectolax.lexbor import LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from generator.check.allow import (
     CONTENT_TAGS,
@@ -69,6 +69,35 @@ _KIND.update({name: _CSS for name in CSS_VALUED})
 _KIND["srcdoc"] = _SRCDOC
 
 
+_TABLE = "<table><caption></caption><colgroup><col></colgroup><thead><tr><th></th><td></td>"
+
+
+def _tag_id(name: str) -> int | None:
+    """lexbor's number for a standard element name, or `None` (numbered per document)."""
+    if name == "-comment":
+        markup = "<p><!----></p>"
+    elif name == "frameset":
+        markup = "<frameset></frameset>"
+    else:
+        markup = f"{_TABLE}<{name}></{name}>"
+    numbers = set()
+    for before in ("", "<!--x-->" if name == "frameset" else "<x-a></x-a><x-b></x-b>"):
+        tree = LexborHTMLParser(before + markup)
+        found = [n.tag_id for n in tree.root.traverse() if n.tag == name] if tree.root else []
+        numbers.add(found[0] if found else None)
+    return numbers.pop() if len(numbers) == 1 else None
+
+
+def _tag_ids(names: frozenset[str]) -> frozenset[int]:
+    """The fixed numbers of element names: comparing them is cheaper than comparing names."""
+    return frozenset(n for n in map(_tag_id, names) if n is not None)
+
+
+_SPECIAL_IDS = _tag_ids(_SPECIAL)
+_CONTENT_IDS = _tag_ids(CONTENT_TAGS)
+_A_IDS = _tag_ids(frozenset({"a"}))
+
+
 def _size(node: LexborNode) -> int:
     """The number of nodes `traverse()` yields for `node`'s subtree, `node` included."""
     return sum(1 for _ in node.traverse())
@@ -107,9 +136,9 @@ class PageReader(ContentRules):
             attrs = node.attributes
             if inside:
                 inside -= 1
-                tag = node.tag
-                if content_plain(attrs) and tag in CONTENT_TAGS:
+                if content_plain(attrs) and node.tag_id in _CONTENT_IDS:
                     continue
+                tag = node.tag
                 if tag is None or tag[0] == "-":
                     self.elements -= 1  # a comment
                 elif not self.content_node(tag, attrs):
@@ -119,10 +148,9 @@ class PageReader(ContentRules):
                     inside -= skipped
                     self.skipped = True
             elif plain(attrs):
-                tag = node.tag
-                if tag in _SPECIAL:
-                    inside = self.special(node, tag, attrs)
-            elif fast_a(attrs) and node.tag == "a":
+                if node.tag_id in _SPECIAL_IDS:
+                    inside = self.special(node, node.tag or "-", attrs)
+            elif fast_a(attrs) and node.tag_id in _A_IDS:
                 href = attrs.get("href")
                 if href is not None:
                     add_href(href)
