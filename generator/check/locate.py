@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from generator.check.place import find_markup, find_title
+from generator.check.place import find_problem, find_title_markup
 from generator.check.problem import Problem
 from generator.check.urls import clean_href, normalize_url, scheme_of, split_fragment
 from generator.codes import CODES
@@ -154,32 +154,6 @@ def find_written(
     return hits[occurrence] if occurrence < len(hits) else hits[0]
 
 
-def _title_markup(text: str, value: str = "") -> tuple[int, int] | None:
-    """The page title, when it holds markup (and `value`): the theme writes it unescaped
-    into the head, the header, the navigation, and the content's `<h1>` of a page whose
-    Markdown has none."""
-    found = find_title(text)
-    if found is None:
-        return None
-    line = text.splitlines()[found[0] - 1]
-    return found if "<" in line and value[:40] in line else None
-
-
-def _markup_in(text: str, problem: Problem) -> tuple[int, int] | None:
-    """Where a markup problem was written in the page's Markdown, if it was."""
-    markup = problem.markup
-    assert markup is not None
-    if markup.tag == "title" and not markup.attr and not markup.in_content:
-        return find_title(text) if markup.value else _title_markup(text)
-    if markup.in_content:
-        return find_markup(text, markup, problem.occurrence) or _title_markup(text)
-    # In the chrome: written in the Markdown only if the parser moved it out of the content
-    # (then it is written with the same value), or if the page's title holds it.
-    if markup.value and (hit := find_markup(text, markup, exact=True)) is not None:
-        return hit
-    return _title_markup(text, markup.value) if markup.value else None
-
-
 def search_templates(
     dirs: Sequence[Path], root: Path | None, url: str, *, only: str | None = None
 ) -> tuple[str, int] | None:
@@ -280,7 +254,7 @@ class Locator:
             return None
         path, doc_path, text = source
         if problem.markup is not None:
-            hit = _markup_in(text, problem)
+            hit = find_problem(text, problem)
             return None if hit is None else Location(self._rel(path), *hit)
         wanted = clean_href(problem.link.url)
         key = problem.key
@@ -305,7 +279,7 @@ class Locator:
 
         hit = find_written(text, doc_path, matches, problem.occurrence, problem.link.url)
         if hit is None and exact:
-            hit = _title_markup(text, problem.link.url)
+            hit = find_title_markup(text, problem.link.url)
         if hit is None:
             return None
         return Location(self._rel(path), *hit)

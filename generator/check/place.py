@@ -16,10 +16,11 @@ import re
 from collections.abc import Iterator
 
 from generator.check.pages import Markup
+from generator.check.problem import Problem
 from generator.check.tags import Written, iter_written
 from generator.scanner import headings, mask_code
 
-__all__ = ["find_markup", "find_title", "markdown_places"]
+__all__ = ["find_markup", "find_problem", "find_title", "find_title_markup", "markdown_places"]
 
 _ATTR_LIST = re.compile(r"\{:?([^{}\n]*)\}")
 _ATTR_TOKEN = re.compile(
@@ -109,3 +110,30 @@ def find_title(text: str) -> tuple[int, int] | None:
             return _position(text, match.start())
     first = next((h for h in headings(text) if h.level == 1), None)
     return None if first is None else (first.line, 1)
+
+
+def find_title_markup(text: str, value: str = "") -> tuple[int, int] | None:
+    """The page title, when it holds markup (and `value`): the theme writes it unescaped
+    into the head, the header, the navigation, and the content's `<h1>` of a page whose
+    Markdown has none."""
+    found = find_title(text)
+    if found is None:
+        return None
+    line = text.splitlines()[found[0] - 1]
+    return found if "<" in line and value[:40] in line else None
+
+
+def find_problem(text: str, problem: Problem) -> tuple[int, int] | None:
+    """Where a markup problem was written in the page's Markdown: `(line, column)`, or
+    `None` when it was not written there."""
+    markup = problem.markup
+    assert markup is not None
+    if markup.tag == "title" and not markup.attr and not markup.in_content:
+        return find_title(text) if markup.value else find_title_markup(text)
+    if markup.in_content:
+        return find_markup(text, markup, problem.occurrence) or find_title_markup(text)
+    # In the chrome: written in the Markdown only if the parser moved it out of the content
+    # (then it is written with the same value), or if the page's title holds it.
+    if markup.value and (hit := find_markup(text, markup, exact=True)) is not None:
+        return hit
+    return find_title_markup(text, markup.value) if markup.value else None
