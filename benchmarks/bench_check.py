@@ -53,6 +53,9 @@ def installed(module: str) -> bool:
 
 CHECK = """
 import resource, sys, time
+if len(sys.argv) > 2:  # --baseline: the `generator/` package of another checkout
+    sys.meta_path = [f for f in sys.meta_path if "editable" not in repr(f).lower()]
+    sys.path.insert(0, sys.argv[2])
 from pathlib import Path
 from generator.check import LinkPolicy, check_site
 root = Path(sys.argv[1])
@@ -185,13 +188,25 @@ def measure(root: Path, pages: int, repeat: int, linkchecker_timeout: float | No
         print(f"  linkchecker: {checked.strip()}")
 
 
-def check_only(root: Path, pages: int, repeat: int, plain: float | None = None) -> float:
-    """Measure the check and the bare parse on the site built in `root`; return the check."""
+def check_only(
+    root: Path, pages: int, repeat: int, plain: float | None = None, baseline: Path | None = None
+) -> float:
+    """Measure the check and the bare parse on the site built in `root`; return the check.
+
+    With `baseline` (a folder holding another checkout's `generator/`), that check is
+    measured too, its runs alternating with this one's.
+    """
     py = sys.executable
     html = list((root / "site").rglob("*.html"))
     size = sum(p.stat().st_size for p in html) / 1e6
     script = CHECK % (pages, QUESTIONS, QUESTIONS)
-    check, check_rss, _ = run([py, "-c", script, str(root)], root, repeat)
+    check, check_rss, before = float("inf"), None, float("inf")
+    for _ in range(repeat):
+        took, rss, _ = run([py, "-c", script, str(root)], root, 1)
+        if took < check:
+            check, check_rss = took, rss
+        if baseline is not None:
+            before = min(before, run([py, "-c", script, str(root), str(baseline)], root, 1)[0])
     _, base_rss, _ = run([py, "-c", BASELINE], root, 1)
     lexbor, lexbor_rss, _ = run([py, "-c", PARSE, str(root), "selectolax"], root, repeat)
     lxml = run([py, "-c", PARSE, str(root), "lxml"], root, repeat)[0] if installed("lxml") else None
@@ -201,9 +216,14 @@ def check_only(root: Path, pages: int, repeat: int, plain: float | None = None) 
         row("plain mkdocs build", plain)
     share = f"{check / plain:.1%} of the plain build" if plain else ""
     row("answersite check", check, share)
+    if baseline is not None:
+        row("answersite check, baseline", before, f"check / baseline = {check / before:.2f}x")
     base = f"interpreter + imports: {(base_rss or 0) / mb:.1f}"
     row("  peak RSS (MB)", (check_rss or 0) / mb, base)
-    row("parse only, selectolax/lexbor", lexbor, f"check / parse = {check / lexbor:.2f}x")
+    note = f"check / parse = {check / lexbor:.2f}x"
+    if baseline is not None:
+        note += f", baseline / parse = {before / lexbor:.2f}x"
+    row("parse only, selectolax/lexbor", lexbor, note)
     row("  peak RSS (MB)", (lexbor_rss or 0) / mb)
     if lxml is None:
         print(f"{'parse only, lxml':34} {MISSING}")
@@ -229,12 +249,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only-check", action="store_true", help="with --keep: re-measure an existing build"
     )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="with --only-check: also measure the check of DIR/generator (another checkout, "
+        "e.g. `git archive <commit> generator | tar -x -C DIR`), alternating runs",
+    )
     args = parser.parse_args(argv)
     keep = args.keep.resolve() if args.keep else None  # the tools run with the site as cwd
     timeout = 0 if args.no_linkchecker else args.linkchecker_timeout
     for pages in args.pages:
         if args.only_check and keep:
-            check_only(keep / str(pages), pages, args.repeat)
+            baseline = args.baseline.resolve() if args.baseline else None
+            check_only(keep / str(pages), pages, args.repeat, baseline=baseline)
         else:
             bench(pages, args.repeat, timeout, keep)
     return 0
