@@ -549,6 +549,16 @@ def test_the_chromes_rules() -> None:
     assert not [link for link in links if "not-a-link" in link[2]]
 
 
+def test_a_script_in_the_head_before_the_title() -> None:
+    # Material writes its scripts after the title; a page's `description` that closes its
+    # attribute writes one before it.
+    page = themed().replace(
+        "<head><title>", '<head><meta name="description" content="x"><script>go()</script><title>'
+    )
+    assert markup_of(page) == [("link-chrome-not-allowed", "script", "")]
+    assert markup_of(themed(head="<script>var ok = 1</script>")) == []
+
+
 def test_an_id_of_the_content_that_the_theme_uses() -> None:
     page = themed(content='<h2 id="__drawer">x</h2>', body='<input id="__drawer">')
     assert markup_of(page) == [("link-content-not-allowed", "h2", "id")]

@@ -115,12 +115,20 @@ def find_title(text: str) -> tuple[int, int] | None:
 def find_title_markup(text: str, value: str = "") -> tuple[int, int] | None:
     """The page title, when it holds markup (and `value`): the theme writes it unescaped
     into the head, the header, the navigation, and the content's `<h1>` of a page whose
-    Markdown has none."""
+    Markdown has none. Else a line of the front matter that holds markup and `value` (a
+    `description` the theme writes into the head)."""
     found = find_title(text)
-    if found is None:
+    if found is not None:
+        line = text.splitlines()[found[0] - 1]
+        if "<" in line and value[:40] in line:
+            return found
+    if not value or not text.startswith("---"):
         return None
-    line = text.splitlines()[found[0] - 1]
-    return found if "<" in line and value[:40] in line else None
+    end = text.find("\n---", 3)
+    for number, line in enumerate(text[: end if end > 0 else 0].splitlines(), start=1):
+        if "<" in line and value[:40] in line:
+            return number, 1
+    return None
 
 
 def find_problem(text: str, problem: Problem) -> tuple[int, int] | None:

@@ -8,8 +8,9 @@ theme's **chrome**, read here:
   [`allow`][generator.check.allow]) is a link held to the policy; so is the content of a
   `<meta>` the check does not know as text (link previews fetch `og:image`, `og:url`), the
   URL of a refresh, and every URL a `style` attribute or a `<style>` fetches;
-- a `<script>` stands only where the theme puts its own (directly in `<head>` or `<body>`,
-  in Material's header bar and after its content) and loads only from the site;
+- a `<script>` stands only where the theme puts its own (directly in `<head>` after the
+  `<title>`, directly in `<body>`, in Material's header bar and after its content) and
+  loads only from the site;
 - an event handler (`on…`), `srcdoc`, `<base>`, `<template>` (its content is not part of
   the page until a script copies it in), a CSS function the check does not understand, an
   id used twice, and a page title holding markup (the theme writes it unescaped) are
@@ -311,6 +312,11 @@ class PageReader(ContentRules):
         classes = (parent.attributes.get("class") or "").split() if parent is not None else []
         if where not in SCRIPT_PARENTS and SCRIPT_PARENT_CLASSES.isdisjoint(classes):
             message = f"<script> stands inside <{where}>, where the theme puts no script"
+            self.deny(CHROME, "script", attr, shown, message)
+        elif where == "head" and not self.titles:
+            # The theme writes its scripts after the title; before it, only values of the
+            # page (a `description` that closes its attribute) can put one.
+            message = "<script> stands in <head> before <title>, where the theme puts no script"
             self.deny(CHROME, "script", attr, shown, message)
         elif src is not None:
             cleaned = src.strip().replace("\\", "/")
