@@ -37,7 +37,7 @@ import pytest
 from generator.check import LinkPolicy, check_site
 
 CORPUS = Path(__file__).parent / "fixtures" / "hostile" / "links"
-PAPER = "https://arxiv.org/abs/2104.00001"
+PAPER = "https://papers.example/abs/2104.00001"
 POLICY = LinkPolicy({"q1": frozenset({PAPER})}, site_url="https://site.example/proj/")
 
 CHROMIUM = "/usr/bin/chromium"

@@ -20,7 +20,7 @@ from generator.check import LinkPolicy, check_site
 from generator.model import Finding, Severity
 
 CORPUS = Path(__file__).parent / "fixtures" / "hostile" / "links"
-PAPER = "https://arxiv.org/abs/2104.00001"
+PAPER = "https://papers.example/abs/2104.00001"
 POLICY = LinkPolicy({"q1": frozenset({PAPER})}, site_url="https://site.example/proj/")
 _PAGE = re.compile(r"page (?:q1/)?([^/:]*?)(?:/|\.html)?: ")
 
@@ -84,12 +84,12 @@ def test_hostile_findings_are_errors(findings: list[Finding]) -> None:
 def test_messages_and_hints(findings: list[Finding]) -> None:
     by_place = {(page_of(f), str(f.location), f.code): f for f in findings}
     content, chrome = "link-content-not-allowed", "link-chrome-not-allowed"
-    onclick = by_place[("attr-list-onclick", "docs/q1/attr-list-onclick.md:5:48", content)]
+    onclick = by_place[("attr-list-onclick", "docs/q1/attr-list-onclick.md:5:53", content)]
     assert onclick.message == (
         "page q1/attr-list-onclick/: attribute 'onclick' is not allowed on <a> in page content"
     )
     assert onclick.hint == "remove the attribute 'onclick'"
-    twice = by_place[("duplicate-href", "docs/q1/duplicate-href.md:5:44", content)]
+    twice = by_place[("duplicate-href", "docs/q1/duplicate-href.md:5:49", content)]
     assert twice.message == (
         "page q1/duplicate-href/: attribute 'href' is written twice on <a>; the browser keeps "
         "the first, another reader may keep the other"
