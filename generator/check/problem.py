@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from generator.check.allow import CONTENT_TAGS
 from generator.check.pages import CHROME, Link, Markup
 
 __all__ = ["Context", "Problem", "ProblemFactory", "make_problem", "markup_problem", "page_url"]
@@ -96,13 +97,16 @@ def _markup_hint(markup: Markup) -> str:
     if markup.code == CHROME:
         if markup.tag == "script":
             return "remove the script, or load it from the site with `extra_javascript`"
-        return "remove it from the template or the value the theme writes there"
+        what = f"the attribute '{markup.attr}'" if markup.attr else f"the <{markup.tag}> element"
+        return f"remove {what} (from the template, or from the page's value the theme writes)"
     if markup.attr in ("style", "fill", "stroke") and not markup.written:
         return "remove the function from the CSS, or style the element with a class"
     if markup.written and markup.attr:
         return f"write the attribute '{markup.attr}' once"
     if markup.attr:
         return f"remove the attribute '{markup.attr}'"
+    if markup.written and markup.tag in CONTENT_TAGS:
+        return "remove the end tag before it that closes an element the content did not open"
     return f"remove the <{markup.tag}> element; write the content in Markdown"
 
 
