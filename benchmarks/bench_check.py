@@ -4,6 +4,9 @@ On demand only (not in CI): `pip install -r benchmarks/requirements.txt`, then
 
     python benchmarks/bench_check.py --pages 500 2000
 
+A peer that is not installed (lxml, mkdocs-htmlproofer-plugin, linkchecker) is skipped,
+and its row says so.
+
 A Material site with `navigation.prune` and N pages (ten question folders, headings, internal
 links with anchors, one provided arXiv link per page and a citation of it, a code block, and
 a references page per question) is generated in a temp dir and built once; every tool then
@@ -14,6 +17,7 @@ runs on that same site in its own process, side by side in one run. Times are th
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import shutil
 import subprocess
 import sys
@@ -39,9 +43,19 @@ PROOFER = """plugins:
 """
 QUESTIONS = 10
 BINDIR = Path(sys.executable).parent
+MISSING = "skipped: not installed (pip install -r benchmarks/requirements.txt)"
+
+
+def installed(module: str) -> bool:
+    """Whether a peer's Python package can be imported by the benchmark's interpreter."""
+    return importlib.util.find_spec(module) is not None
+
 
 CHECK = """
 import resource, sys, time
+if len(sys.argv) > 2:  # --baseline: the `generator/` package of another checkout
+    sys.meta_path = [f for f in sys.meta_path if "editable" not in repr(f).lower()]
+    sys.path.insert(0, sys.argv[2])
 from pathlib import Path
 from generator.check import LinkPolicy, check_site
 root = Path(sys.argv[1])
@@ -155,40 +169,66 @@ def measure(root: Path, pages: int, repeat: int, linkchecker_timeout: float | No
     """Run and print every row for the project in `root`."""
     mkdocs = [str(BINDIR / "mkdocs"), "build", "-q"]
     plain, _, _ = run([*mkdocs, "-d", "site"], root, repeat)
-    proofed, _, _ = run([*mkdocs, "-f", "mkdocs-proofer.yml", "-d", "site2"], root, repeat)
-    shutil.rmtree(root / "site2")
     check = check_only(root, pages, repeat, plain)
-    overhead = proofed - plain
-    row("htmlproofer (its build - plain)", overhead, f"{overhead / check:.0f}x check")
-    if linkchecker_timeout != 0:
-        cmd = [str(BINDIR / "linkchecker"), "--no-status", "site/index.html"]
+    if installed("htmlproofer"):
+        proofed, _, _ = run([*mkdocs, "-f", "mkdocs-proofer.yml", "-d", "site2"], root, repeat)
+        shutil.rmtree(root / "site2")
+        overhead = proofed - plain
+        row("htmlproofer (its build - plain)", overhead, f"{overhead / check:.0f}x check")
+    else:
+        print(f"{'htmlproofer':34} {MISSING}")
+    linkchecker = BINDIR / "linkchecker"
+    if linkchecker_timeout != 0 and not linkchecker.exists():
+        print(f"{'linkchecker':34} {MISSING}")
+    elif linkchecker_timeout != 0:
+        cmd = [str(linkchecker), "--no-status", "site/index.html"]
         linkcheck, _, out = run(cmd, root, 1, linkchecker_timeout)
         checked = next((x for x in out.splitlines() if "URLs checked" in x), out[-200:])
         row("linkchecker (file, no extern)", linkcheck, f"{linkcheck / check:.0f}x check")
         print(f"  linkchecker: {checked.strip()}")
 
 
-def check_only(root: Path, pages: int, repeat: int, plain: float | None = None) -> float:
-    """Measure the check and the bare parse on the site built in `root`; return the check."""
+def check_only(
+    root: Path, pages: int, repeat: int, plain: float | None = None, baseline: Path | None = None
+) -> float:
+    """Measure the check and the bare parse on the site built in `root`; return the check.
+
+    With `baseline` (a folder holding another checkout's `generator/`), that check is
+    measured too, its runs alternating with this one's.
+    """
     py = sys.executable
     html = list((root / "site").rglob("*.html"))
     size = sum(p.stat().st_size for p in html) / 1e6
     script = CHECK % (pages, QUESTIONS, QUESTIONS)
-    check, check_rss, _ = run([py, "-c", script, str(root)], root, repeat)
+    check, check_rss, before = float("inf"), None, float("inf")
+    for _ in range(repeat):
+        took, rss, _ = run([py, "-c", script, str(root)], root, 1)
+        if took < check:
+            check, check_rss = took, rss
+        if baseline is not None:
+            before = min(before, run([py, "-c", script, str(root), str(baseline)], root, 1)[0])
     _, base_rss, _ = run([py, "-c", BASELINE], root, 1)
     lexbor, lexbor_rss, _ = run([py, "-c", PARSE, str(root), "selectolax"], root, repeat)
-    lxml, _, _ = run([py, "-c", PARSE, str(root), "lxml"], root, repeat)
+    lxml = run([py, "-c", PARSE, str(root), "lxml"], root, repeat)[0] if installed("lxml") else None
     mb = 1024  # ru_maxrss is in KiB on Linux
     print(f"\n== {len(html)} HTML pages, {size:.1f} MB of HTML ==")
     if plain is not None:
         row("plain mkdocs build", plain)
     share = f"{check / plain:.1%} of the plain build" if plain else ""
     row("answersite check", check, share)
+    if baseline is not None:
+        row("answersite check, baseline", before, f"check / baseline = {check / before:.2f}x")
     base = f"interpreter + imports: {(base_rss or 0) / mb:.1f}"
     row("  peak RSS (MB)", (check_rss or 0) / mb, base)
-    row("parse only, selectolax/lexbor", lexbor, f"check / parse = {check / lexbor:.2f}x")
+    note = f"check / parse = {check / lexbor:.2f}x"
+    if baseline is not None:
+        note += f", baseline / parse = {before / lexbor:.2f}x"
+    row("parse only, selectolax/lexbor", lexbor, note)
     row("  peak RSS (MB)", (lexbor_rss or 0) / mb)
-    row("parse only, lxml", lxml, f"lxml / lexbor = {lxml / lexbor:.2f}x")
+    if lxml is None:
+        print(f"{'parse only, lxml':34} {MISSING}")
+    else:
+        row("parse only, lxml", lxml, f"lxml / lexbor = {lxml / lexbor:.2f}x")
     return check
 
 
@@ -209,12 +249,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only-check", action="store_true", help="with --keep: re-measure an existing build"
     )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="with --only-check: also measure the check of DIR/generator (another checkout, "
+        "e.g. `git archive <commit> generator | tar -x -C DIR`), alternating runs",
+    )
     args = parser.parse_args(argv)
     keep = args.keep.resolve() if args.keep else None  # the tools run with the site as cwd
     timeout = 0 if args.no_linkchecker else args.linkchecker_timeout
     for pages in args.pages:
         if args.only_check and keep:
-            check_only(keep / str(pages), pages, args.repeat)
+            baseline = args.baseline.resolve() if args.baseline else None
+            check_only(keep / str(pages), pages, args.repeat, baseline=baseline)
         else:
             bench(pages, args.repeat, timeout, keep)
     return 0

@@ -135,6 +135,18 @@ CODES: dict[str, Code] = {
         "A page links a provided source but does not cite it (references pages exempt).",
         "check",
     ),
+    "link-content-not-allowed": Code(
+        _E,
+        "Page content holds an element, an attribute or CSS outside the check's allowlist, "
+        "or an attribute written twice.",
+        "check",
+    ),
+    "link-chrome-not-allowed": Code(
+        _E,
+        "The theme's chrome holds a script where the theme puts none, an event handler, "
+        "`srcdoc`, `<base>`, CSS the check does not understand, or a page title with markup.",
+        "check",
+    ),
     # -- online: the provided sources themselves ----------------------------------------
     "source-broken": Code(_E, "A provided source answers with an HTTP error status.", "online"),
     "source-unreachable": Code(

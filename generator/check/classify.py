@@ -15,7 +15,14 @@ from urllib.parse import unquote
 
 from generator.check.cited import CitationCheck, listing_pages
 from generator.check.pages import Page
-from generator.check.problem import Context, Problem, ProblemFactory, make_problem, page_url
+from generator.check.problem import (
+    Context,
+    Problem,
+    ProblemFactory,
+    make_problem,
+    markup_problem,
+    page_url,
+)
 from generator.check.urls import (
     clean_href,
     normalize_url,
@@ -160,6 +167,12 @@ class LinkChecker:
         if linked and citations is not None:
             positions = {s: urls.index(u) for s, u in linked.items()}
             self._check_cited(citations, page, positions, question)
+        if page.markup:
+            theme = _theme(page.generator)
+            self.problems.extend(
+                markup_problem(page.path, markup, index, theme)
+                for index, markup in enumerate(page.markup)
+            )
 
     def _check_cited(
         self,

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+from generator.check.place import find_problem, find_title_markup
 from generator.check.problem import Problem
 from generator.check.urls import clean_href, normalize_url, scheme_of, split_fragment
 from generator.codes import CODES
@@ -153,8 +154,16 @@ def find_written(
     return hits[occurrence] if occurrence < len(hits) else hits[0]
 
 
-def search_templates(dirs: Sequence[Path], root: Path | None, url: str) -> tuple[str, int] | None:
+def search_templates(
+    dirs: Sequence[Path], root: Path | None, url: str, *, only: str | None = None
+) -> tuple[str, int] | None:
     """Find the first template line containing `url` literally, for links from the theme.
+
+    Args:
+        dirs: The folders to search, for `*.html` files.
+        root: Paths in the result are relative to it when possible.
+        url: The text to find, as it is or HTML-escaped.
+        only: Search only this file of the folders (relative to them).
 
     Returns:
         `(path, line)` with `path` relative to `root` when possible, or `None`.
@@ -163,7 +172,8 @@ def search_templates(dirs: Sequence[Path], root: Path | None, url: str) -> tuple
         return None
     escaped = html.escape(url, quote=True)
     for directory in dirs:
-        for template in sorted(directory.rglob("*.html")):
+        files = [directory / only] if only else sorted(directory.rglob("*.html"))
+        for template in files:
             try:
                 lines = template.read_text(encoding="utf-8").splitlines()
             except (OSError, UnicodeDecodeError):
@@ -202,7 +212,7 @@ class Locator:
         """Return the finding for `problem`, seen on `pages` pages (theme links repeat)."""
         severity = CODES[problem.code].severity
         message = problem.message
-        location = self._in_markdown(problem)
+        location = self._in_markdown(problem) or self._in_docs_html(problem)
         if location is None:
             template = search_templates(self.templates, self.root, problem.link.url)
             if template is not None:
@@ -240,18 +250,24 @@ class Locator:
 
     def _in_markdown(self, problem: Problem) -> Location | None:
         source = self._source(problem.page)
-        if source is None or not problem.link.in_content:
+        if source is None:
             return None
         path, doc_path, text = source
+        if problem.markup is not None:
+            hit = find_problem(text, problem)
+            return None if hit is None else Location(self._rel(path), *hit)
         wanted = clean_href(problem.link.url)
         key = problem.key
+        # A link in the chrome was written in the Markdown only if the parser moved it there
+        # (content that closes the theme's elements): then it is written exactly so.
+        exact = not problem.link.in_content
 
         def matches(written_key: str | None, written: str) -> bool:
             if clean_href(written) == wanted or (
                 problem.link.attr in ("srcset", "style", "refresh") and wanted in written
             ):
                 return True
-            if written_key is None:
+            if written_key is None or exact:
                 return False
             if scheme_of(wanted) in ("http", "https"):
                 return written_key == key or written_key == normalize_url(wanted)
@@ -262,6 +278,17 @@ class Locator:
             return fragment == want_fragment and site_file in md_to_site_files(target)
 
         hit = find_written(text, doc_path, matches, problem.occurrence, problem.link.url)
+        if hit is None and exact:
+            hit = find_title_markup(text, problem.link.url)
         if hit is None:
             return None
         return Location(self._rel(path), *hit)
+
+    def _in_docs_html(self, problem: Problem) -> Location | None:
+        """A page written in HTML and copied as it is: the line that holds the problem."""
+        if self.docs_dir is None or not (self.docs_dir / problem.page).is_file():
+            return None
+        link = problem.link
+        wanted = link.url or (f"<{link.tag}" if not link.attr else f"{link.attr}=")
+        found = search_templates([self.docs_dir], self.root, wanted, only=problem.page)
+        return None if found is None else Location(*found)

@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from generator.check.pages import Link
+from generator.check.allow import CONTENT_TAGS
+from generator.check.pages import CHROME, Link, Markup
 
-__all__ = ["Context", "Problem", "ProblemFactory", "make_problem", "page_url"]
+__all__ = ["Context", "Problem", "ProblemFactory", "make_problem", "markup_problem", "page_url"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class Problem:
         key: What the link resolves to (a site file with `#fragment`, or a normalised URL);
             used to find where the link was written and to merge repeats from the theme.
         theme: The theme the page was built with, e.g. `Material`.
+        markup: For an element or attribute the check does not allow: what it is (`index`
+            is then its position in the page's markup problems).
     """
 
     code: str
@@ -45,6 +48,7 @@ class Problem:
     key: str
     theme: str
     occurrence: int = 0
+    markup: Markup | None = None
 
 
 @dataclass(frozen=True)
@@ -80,3 +84,36 @@ def make_problem(
     """A problem whose message starts with the page and the element: `page q1/a/: a[href] …`."""
     where = f"page {page_url(ctx.page)}: {ctx.link.tag}[{ctx.link.attr}]"
     return Problem(code, ctx.page, ctx.link, ctx.index, f"{where} {message}", hint, key, ctx.theme)
+
+
+def _markup_hint(markup: Markup) -> str:
+    if markup.tag == "title" and not markup.attr:
+        return (
+            "write the page title as plain text (front matter `title:` or the first heading): "
+            "the theme does not escape it"
+        )
+    if markup.attr == "id":
+        return "give the element another id"
+    if markup.code == CHROME:
+        if markup.tag == "script":
+            return "remove the script, or load it from the site with `extra_javascript`"
+        what = f"the attribute '{markup.attr}'" if markup.attr else f"the <{markup.tag}> element"
+        return f"remove {what} (from the template, or from the page's value the theme writes)"
+    if markup.attr in ("style", "fill", "stroke") and not markup.written:
+        return "remove the function from the CSS, or style the element with a class"
+    if markup.written and markup.attr:
+        return f"write the attribute '{markup.attr}' once"
+    if markup.attr:
+        return f"remove the attribute '{markup.attr}'"
+    if markup.written and markup.tag in CONTENT_TAGS:
+        return "remove the end tag before it that closes an element the content did not open"
+    return f"remove the <{markup.tag}> element; write the content in Markdown"
+
+
+def markup_problem(page: str, markup: Markup, index: int, theme: str) -> Problem:
+    """A problem for markup the check does not allow: `page q1/a/: <iframe> is …`."""
+    link = Link(markup.value, markup.tag, markup.attr, markup.in_content)
+    key = f"{markup.tag}[{markup.attr}]={markup.value}: {markup.message}"
+    message = f"page {page_url(page)}: {markup.message}"
+    return Problem(markup.code, page, link, index, message, _markup_hint(markup), key, theme,
+                   markup=markup)  # fmt: skip

@@ -110,23 +110,34 @@ def check_site(
 
 
 def _with_content(site_dir: Path, problems: list[Problem]) -> list[Problem]:
-    """Read the pages with problems again, to tell content links from the theme's.
+    """Count, for each problem in a page's content, the earlier ones of the same kind: the
+    locator then finds the right one of several places it was written.
 
-    Streaming skips this (it costs a second query per page); problems are few.
+    The pages with problems are read again (problems are few; streaming keeps no page).
     """
     by_page: dict[str, list[Problem]] = {}
     for problem in problems:
         by_page.setdefault(problem.page, []).append(problem)
     located = []
     for page, group in sorted(by_page.items()):
+        if not any(problem.link.in_content for problem in group):
+            located.extend(group)
+            continue
         text = (site_dir / page).read_text(encoding="utf-8", errors="replace")
-        links = extract_page(page, text, content=True).links
+        read = extract_page(page, text)
+        links, markup = read.links, read.markup
         for problem in group:
-            link = links[problem.index]
-            occurrence = sum(
-                1 for other in links[: problem.index] if other.in_content and other.url == link.url
-            )
-            located.append(replace(problem, link=link, occurrence=occurrence))
+            if problem.markup is not None:
+                mine = problem.markup
+                occurrence = sum(1 for other in markup[: problem.index] if other == mine)
+            else:
+                link = links[problem.index]
+                occurrence = sum(
+                    1
+                    for other in links[: problem.index]
+                    if other.in_content and other.url == link.url
+                )
+            located.append(replace(problem, occurrence=occurrence))
     return located
 
 
