@@ -5,8 +5,8 @@ become in a page depends on its kind, and each kind has one function here:
 
 - [`text`][generator.escape.text] (titles, names, venues, model names, the question,
   labels, shapes): plain text, one line; it can make no tag, attribute, link or Markdown.
-- [`code`][generator.escape.code] (a model name shown as code): an inline code span that
-  no backtick in the value can close.
+- [`code`][generator.escape.code] (a model name shown as code): an HTML `<code>` element
+  whose text no character of the value can end or turn into markup.
 - [`markdown`][generator.escape.markdown] (annotations, notes, summaries, requirements):
   keeps Markdown (emphasis, lists, links, code, citations) but not raw HTML (`<` shows as
   text) nor `{ attribute lists }`, and leaves no fence open.
@@ -100,18 +100,20 @@ def text(value: str | None) -> Markdown:
 
 
 def code(value: str | None) -> Markdown:
-    """An inline code span showing `value` as it is (one line).
+    """An inline `<code>` element showing `value` as it is (one line).
 
-    The span's backtick fence is longer than any run of backticks in the value (and a
-    space pads a value that starts or ends with one), so no backtick in it can end it.
+    Written as HTML rather than as a Markdown code span: a span's content is escaped by
+    Python-Markdown in ways that can corrupt the raw HTML set aside around it (a model
+    named `&#` once moved a link's end tag), while here every character that HTML or
+    Markdown could read is a numeric entity, which the browser shows as written.
     """
     line = one_line(value or "")
     if not line:
         return Markdown("")
-    longest = max((len(run) for run in re.findall(r"`+", line)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if line.startswith("`") or line.endswith("`") else ""
-    return Markdown(f"{fence}{pad}{line}{pad}{fence}")
+    return Markdown(f"<code>{_CODE_TEXT.sub(lambda m: f'&#{ord(m.group(0))};', line)}</code>")
+
+
+_CODE_TEXT = re.compile(r"[&<>\"'`\\\[\]{}*_!|~#^$]")
 
 
 def attribute(value: str) -> str:

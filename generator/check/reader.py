@@ -45,6 +45,10 @@ __all__ = ["PageReader"]
 
 _MARKUP = re.compile(r"<[A-Za-z/!?]")
 _TITLE_END = re.compile("</title", re.I)
+_TITLE_TEXT = re.compile(r"<title(?:\s[^>]*)?>(.*?)</title", re.I | re.S)
+_HEADER_TOPIC = re.compile(
+    r'data-md-component="header-topic">\s*<span class="md-ellipsis">(.*?)</span>', re.S
+)
 _BODY = frozenset({"body", "frameset"})
 _CHROME_ELEMENTS = frozenset({"script", "style", "title", "template", "meta", "base"})
 _SPECIAL = frozenset({"-comment", "article", *_BODY, *_CHROME_ELEMENTS})
@@ -258,7 +262,17 @@ class PageReader(ContentRules):
             self.titles += 1
             parent = node.parent
             text = node.text() or ""
-            if parent is not None and parent.tag == "head" and _MARKUP.search(text):
+            # Material writes `page.title | striptags` into <title>, which decodes entities:
+            # a title that shows `<b>` as text (escaped everywhere else) and one that is
+            # markup look the same there. The header shows which: Material writes the title
+            # there as it is, so markup stands there as a tag.
+            topic = _HEADER_TOPIC.search(self.html)
+            if topic is not None:
+                markup = _MARKUP.search(topic.group(1)) is not None
+            else:
+                raw = _TITLE_TEXT.search(self.html)
+                markup = _MARKUP.search(raw.group(1) if raw else text) is not None
+            if parent is not None and parent.tag == "head" and markup:
                 message = (
                     "<title> holds markup, which the theme writes unescaped into the header "
                     "and the navigation"
