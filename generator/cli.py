@@ -104,10 +104,16 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("folder", type=Path, help="the project folder (created if needed)")
 
     importer = commands.add_parser(
-        "import", parents=[common], help="import a question from the plain prompt format"
+        "import", parents=[common], help="import questions from the plain prompt format"
     )
-    importer.add_argument("prompt", type=Path, help="the prompt text file")
-    importer.add_argument("--id", dest="question_id", help="the question id (default: derived)")
+    importer.add_argument(
+        "prompts", type=Path, nargs="+", metavar="PROMPT", help="the prompt text files"
+    )
+    importer.add_argument(
+        "--id",
+        dest="question_id",
+        help="the question id, for one prompt (default: the file name made valid)",
+    )
     return parser
 
 
@@ -297,18 +303,38 @@ def _check(args: argparse.Namespace, root: Path, fmt: str) -> int:
 
 
 def _import(args: argparse.Namespace, root: Path, fmt: str) -> int:
-    from generator.importer import import_prompt
+    from generator.importer import import_prompts
 
     # A folder with only a references/ folder (no mkdocs.yml yet) is a project in the making.
     references = _settings_or_default(root).references
-    done = import_prompt(args.prompt, root, question_id=args.question_id, references=references)
-    if done.unchanged:
-        print("unchanged: this prompt was imported under this id before", file=sys.stderr)
-    for name, key in done.reused:
-        print(f"reused source `{key}` for {name!r}: it is in the set already", file=sys.stderr)
-    for path in done.written:
-        print(f"wrote {path}", file=sys.stderr)
+    done = import_prompts(args.prompts, root, question_id=args.question_id, references=references)
+    detailed = len(done) <= _DETAILED_IMPORTS
+    for result in done:
+        if not detailed:
+            break
+        if result.unchanged:
+            print(
+                f"unchanged: {result.prompt} was imported as `{result.question_id}` before",
+                file=sys.stderr,
+            )
+        for name, key in result.reused:
+            print(f"reused source `{key}` for {name!r}: it is in the set already", file=sys.stderr)
+        for path in result.written:
+            print(f"wrote {path}", file=sys.stderr)
+    if len(done) > 1:
+        new = sum(1 for r in done if not r.unchanged)
+        files = sum(len(r.written) for r in done)
+        reused = sum(len(r.reused) for r in done)
+        print(
+            f"imported {new} of {len(done)} prompts ({len(done) - new} unchanged): "
+            f"{files} files written, {reused} sources reused",
+            file=sys.stderr,
+        )
     return ExitCode.OK
+
+
+#: Up to this many prompts, `import` names every file it writes and every source it reuses.
+_DETAILED_IMPORTS = 20
 
 
 def _init(args: argparse.Namespace, root: Path, fmt: str) -> int:

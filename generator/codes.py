@@ -20,7 +20,7 @@ class Code(NamedTuple):
     Attributes:
         severity: The severity findings of this code have (region merges may vary).
         description: One sentence: what the code means.
-        stage: Where it is reported: `load`, `write`, `citations`, `check` or `online`.
+        stage: Where it is reported: `load`, `write`, `citations`, `check`, `online` or `import`.
     """
 
     severity: Severity
@@ -165,6 +165,11 @@ CODES: dict[str, Code] = {
     "source-redirect-loop": Code(
         _E, "A provided source redirects in a loop or too often.", "online"
     ),
+    # -- import: prompts in the plain format ------------------------------------------
+    "prompt-invalid": Code(
+        _E, "A prompt cannot be read or parsed, or its question id is invalid.", "import"
+    ),
+    "prompt-id-taken": Code(_E, "A prompt's question id holds another question already.", "import"),
 }
 """Every finding code, by name."""
 

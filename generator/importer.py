@@ -10,11 +10,12 @@ sources) and `<references>/questions/<id>.yaml` (the question), never overwritin
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import sys
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -22,11 +23,11 @@ from typing import Any, NoReturn
 import yaml
 
 from generator.check import normalize_url
-from generator.errors import InputError
+from generator.errors import InputError, WriteError
 from generator.files import write_atomic
 from generator.load import load_project, source_links
 from generator.load.validate import is_http_url
-from generator.model import Location, Role
+from generator.model import Finding, Location, Role, Severity
 
 __all__ = [
     "Imported",
@@ -36,6 +37,7 @@ __all__ = [
     "derive_key",
     "identities",
     "import_prompt",
+    "import_prompts",
     "parse_prompt",
     "plan_import",
 ]
@@ -289,10 +291,15 @@ class PlannedImport:
         files: Path relative to the project → YAML text (the sources file is left out when
             every source of the prompt is already in the set).
         reused: `(name in the prompt, key in the set)` for each source already there.
+        known: The identities after this import (the given ones plus the new sources'), to
+            plan the next prompt of a batch against.
+        taken: The keys after this import.
     """
 
     files: dict[str, str]
     reused: tuple[tuple[str, str], ...]
+    known: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    taken: frozenset[str] = frozenset()
 
 
 def identities(url: str | None, eprint: str | None = None) -> tuple[str, ...]:
@@ -399,7 +406,7 @@ def plan_import(
         "# under each source as `annotation:` to replace a draft.\n"
         + _dump({**question, "sources": uses})
     )
-    return PlannedImport(files, tuple(reused))
+    return PlannedImport(files, tuple(reused), index, frozenset(used))
 
 
 def _title(question: str, limit: int = 80) -> str:
@@ -434,17 +441,21 @@ def _dump(data: dict[str, Any]) -> str:
 
 @dataclass(frozen=True)
 class Imported:
-    """What an import did.
+    """What an import did with one prompt.
 
     Attributes:
         written: The files written, relative to the project root.
         reused: `(name in the prompt, key)` for each source the set already had.
         unchanged: The same prompt was imported under this id before: nothing was written.
+        prompt: The prompt file, as given.
+        question_id: The id of its question.
     """
 
     written: tuple[str, ...]
     reused: tuple[tuple[str, str], ...] = ()
     unchanged: bool = False
+    prompt: str = ""
+    question_id: str = ""
 
 
 _DIGEST = re.compile(r"\(prompt sha256: ([0-9a-f]{64})\)")
@@ -453,26 +464,156 @@ _DIGEST = re.compile(r"\(prompt sha256: ([0-9a-f]{64})\)")
 def import_prompt(
     prompt: Path, root: Path, *, question_id: str | None = None, references: str = "references"
 ) -> Imported:
-    """Import a prompt file into the project's reference folder.
+    """Import one prompt file into the project's reference folder.
 
-    A source already in the set (same paper URL, or same arXiv id) is reused, not copied.
-    Importing the same prompt again under the same id changes nothing; a different prompt
-    under an existing id is refused.
-
-    Args:
-        prompt: The prompt text file.
-        root: The project root.
-        question_id: The question's id; by default the prompt's file name made valid
-            (`000_53d094cc14bda616.txt` → `000-53d094cc14bda616`).
-        references: The reference folder, relative to `root` (the plugin's `references:`).
-
-    Returns:
-        What was written and reused.
+    The same as [`import_prompts`][generator.importer.import_prompts] with one prompt.
 
     Raises:
         InputError: The prompt cannot be read or parsed, the id is invalid, or the id is
             taken by another prompt.
+        WriteError: A file cannot be written; nothing was written.
     """
+    return import_prompts([prompt], root, question_id=question_id, references=references)[0]
+
+
+@dataclass(frozen=True)
+class _Read:
+    path: Path
+    parsed: ParsedPrompt
+    digest: str
+    question_id: str
+
+
+def import_prompts(
+    prompts: Sequence[Path],
+    root: Path,
+    *,
+    question_id: str | None = None,
+    references: str = "references",
+) -> tuple[Imported, ...]:
+    """Import prompt files into the project's reference folder, all or nothing.
+
+    The reference set is read once and each prompt is planned against it and against the
+    prompts before it, so a thousand prompts that share sources store each source once
+    (same paper URL after the link check's normalisation, or same arXiv id). Importing the
+    same prompt again under the same id changes nothing; a different prompt under an
+    existing id is refused. Every prompt is read and checked before anything is written:
+    one prompt that cannot be imported stops the batch, with every problem reported.
+
+    Args:
+        prompts: The prompt text files, in the order their new sources get their keys.
+        root: The project root.
+        question_id: The question's id, for a single prompt; by default each prompt's file
+            name made valid (`000_53d094cc14bda616.txt` → `000-53d094cc14bda616`).
+        references: The reference folder, relative to `root` (the plugin's `references:`).
+
+    Returns:
+        What was written and reused, one entry per prompt, in the order given.
+
+    Raises:
+        InputError: A prompt cannot be read or parsed, an id is invalid, taken by another
+            prompt, or given to two prompts of the batch.
+        WriteError: A file cannot be written; nothing of the batch was written.
+    """
+    if question_id is not None and len(prompts) != 1:
+        raise InputError(
+            f"`--id` names one question, but {len(prompts)} prompts were given",
+            hint="import several prompts without `--id`: each takes its file name as its id",
+        )
+    problems: list[Finding] = []
+    read: list[_Read] = []
+    for prompt in prompts:
+        try:
+            read.append(_read_prompt(prompt, question_id))
+        except InputError as error:
+            problems.append(_finding(error))
+    by_id: dict[str, Path] = {}
+    for item in read:
+        if item.question_id in by_id:
+            first = by_id[item.question_id].as_posix()
+            problems.append(
+                Finding(
+                    "prompt-invalid",
+                    Severity.ERROR,
+                    f"`{first}` and `{item.path.as_posix()}` both give the question id "
+                    f"`{item.question_id}`",
+                    Location(item.path.as_posix()),
+                    f"rename one of the files, or import it alone with `--id {item.question_id}-2`",
+                )
+            )
+        by_id.setdefault(item.question_id, item.path)
+    results: dict[int, Imported] = {}
+    for index, item in enumerate(read):
+        question_file = root / references / "questions" / f"{item.question_id}.yaml"
+        if not question_file.exists():
+            continue
+        before = _DIGEST.search(question_file.read_text(encoding="utf-8", errors="replace"))
+        if before and before.group(1) == item.digest:
+            results[index] = Imported(
+                (), unchanged=True, prompt=item.path.as_posix(), question_id=item.question_id
+            )
+            continue
+        rel = question_file.relative_to(root).as_posix()
+        problems.append(
+            Finding(
+                "prompt-id-taken",
+                Severity.ERROR,
+                f"the question id `{item.question_id}` is taken: `{rel}` holds another question",
+                Location(item.path.as_posix()),
+                f"pass `--id {item.question_id}-2` (or another id) to import this prompt as a "
+                "new question",
+            )
+        )
+    if problems:
+        if len(prompts) == 1:
+            only = problems[0]
+            raise InputError(only.message, only.location, only.hint)
+        raise InputError(
+            f"{len(problems)} problem(s) in {len(prompts)} prompts: nothing was imported",
+            findings=tuple(problems),
+        )
+    todo = [(i, item) for i, item in enumerate(read) if i not in results]
+    planned: list[tuple[int, _Read, PlannedImport]] = []
+    if todo:
+        links = source_links(root, references)
+        known: Mapping[str, str] = {}
+        index_of: dict[str, str] = {}
+        for link in links:
+            for identity in identities(link.url, link.eprint):
+                index_of.setdefault(identity, link.key)
+        known = index_of
+        taken = frozenset(link.key for link in links) | load_project(root, references)[0].keys
+        for i, item in todo:
+            plan = plan_import(
+                item.parsed,
+                item.question_id,
+                item.path.name,
+                known,
+                taken,
+                references=references,
+                digest=item.digest,
+            )
+            known, taken = plan.known, plan.taken
+            planned.append((i, item, plan))
+    _write_all(
+        root,
+        [
+            (rel, text, item.question_id)
+            for _, item, plan in planned
+            for rel, text in plan.files.items()
+        ],
+    )
+    for i, item, plan in planned:
+        results[i] = Imported(
+            tuple(plan.files),
+            plan.reused,
+            prompt=item.path.as_posix(),
+            question_id=item.question_id,
+        )
+    return tuple(results[i] for i in range(len(read)))
+
+
+def _read_prompt(prompt: Path, question_id: str | None) -> _Read:
     try:
         data = prompt.read_bytes()
         text = data.decode("utf-8-sig")
@@ -490,38 +631,37 @@ def import_prompt(
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", qid):
         raise InputError(
             f"question id `{qid}` must be lower-case letters, digits and `-`",
-            hint=f"pass `--id {derived or 'my-question'}`",
+            Location(prompt.as_posix()) if question_id is None else None,
+            f"pass `--id {derived or 'my-question'}`",
         )
-    question_file = root / references / "questions" / f"{qid}.yaml"
-    if question_file.exists():
-        before = _DIGEST.search(question_file.read_text(encoding="utf-8", errors="replace"))
-        if before and before.group(1) == digest:
-            return Imported((), unchanged=True)
-        rel = question_file.relative_to(root).as_posix()
-        raise InputError(
-            f"the question id `{qid}` is taken: `{rel}` holds another question",
-            Location(rel),
-            f"pass `--id {qid}-2` (or another id) to import this prompt as a new question",
-        )
-    links = source_links(root, references)
-    known: dict[str, str] = {}
-    for link in links:
-        for identity in identities(link.url, link.eprint):
-            known.setdefault(identity, link.key)
-    taken = frozenset(link.key for link in links) | load_project(root, references)[0].keys
-    planned = plan_import(
-        parsed, qid, prompt.name, known, taken, references=references, digest=digest
-    )
-    written: list[str] = []
+    return _Read(prompt, parsed, digest, qid)
+
+
+def _finding(error: InputError) -> Finding:
+    return Finding("prompt-invalid", Severity.ERROR, error.message, error.location, error.hint)
+
+
+def _write_all(root: Path, files: Sequence[tuple[str, str, str]]) -> None:
+    """Write new files, never replacing one; on any failure remove those written."""
+    written: list[Path] = []
     try:
-        for rel, content in planned.files.items():
-            write_atomic(root / rel, content, overwrite=False)
-            written.append(rel)
-    except FileExistsError:  # created meanwhile: take back what this import wrote
-        for done in written:
-            (root / done).unlink(missing_ok=True)
-        raise _exists(rel, qid) from None
-    return Imported(tuple(written), planned.reused)
+        for rel, content, qid in files:
+            try:
+                write_atomic(root / rel, content, overwrite=False)
+            except FileExistsError:  # created meanwhile
+                raise _exists(rel, qid) from None
+            except OSError as error:
+                raise WriteError(
+                    f"cannot write the file: {error.strerror or error}; nothing was imported",
+                    Location(rel),
+                    "make the reference folder writable (and check the free space), then "
+                    "import again",
+                ) from None
+            written.append(root / rel)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
 
 
 def _exists(rel: str, qid: str) -> InputError:

@@ -11,13 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
-from generator.errors import InputError
+from generator.errors import InputError, WriteError
 from generator.importer import (
     ParsedPrompt,
     PromptSource,
     derive_key,
     identities,
     import_prompt,
+    import_prompts,
     parse_prompt,
     plan_import,
 )
@@ -375,7 +376,7 @@ def test_a_different_prompt_under_a_taken_id_is_refused(root: Path) -> None:
     with pytest.raises(InputError) as caught:
         import_prompt(SMALL, root, question_id="q")
     assert str(caught.value) == (
-        "references/questions/q.yaml: the question id `q` is taken: "
+        f"{SMALL.as_posix()}: the question id `q` is taken: "
         "`references/questions/q.yaml` holds another question\n"
         "  hint: pass `--id q-2` (or another id) to import this prompt as a new question"
     )
@@ -549,3 +550,151 @@ def test_import_never_crashes(tmp_path_factory: pytest.TempPathFactory, text: st
     if code == 0:  # what it imported loads without an error
         _, findings = load_project(root)
         assert [f for f in findings if f.severity is Severity.ERROR] == []
+
+
+# --- import_prompts: a batch, all or nothing -------------------------------------------------
+
+PROMPTS = Path(__file__).resolve().parent / "fixtures" / "prompts"
+
+
+def _yaml_files(root: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in sorted((root / "references").rglob("*.yaml"))}
+
+
+def test_a_batch_stores_each_shared_source_once(root: Path, tmp_path: Path) -> None:
+    # Three prompts that share the seed's sources, plus the seed itself.
+    prompts = []
+    for n in range(3):
+        copy = tmp_path / f"copy-{n}.txt"
+        text = SEED.read_text(encoding="utf-8").replace("3x", f"{n + 2}x")
+        copy.write_text(text, encoding="utf-8")
+        prompts.append(copy)
+
+    done = import_prompts([SEED, *prompts], root)
+
+    assert [r.question_id for r in done] == [SEED_ID, "copy-0", "copy-1", "copy-2"]
+    assert done[0].written == (
+        f"references/{SEED_ID}.yaml",
+        f"references/questions/{SEED_ID}.yaml",
+    )
+    for later in done[1:]:  # every source reused from the first prompt of the batch
+        assert later.written == (f"references/questions/{later.question_id}.yaml",)
+        assert [key for _, key in later.reused] == [key for _, key in done[1].reused]
+        assert len(later.reused) == 4
+    project, findings = load_project(root)
+    assert [f for f in findings if f.severity is Severity.ERROR] == []
+    assert len(project.questions) == 4 and len(project.keys) == 4
+
+
+def test_a_batch_gives_the_same_files_as_one_import_at_a_time(tmp_path: Path) -> None:
+    prompts = sorted(PROMPTS.glob("*.txt"))
+    one, batch = tmp_path / "one", tmp_path / "batch"
+    for project in (one, batch):
+        (project / "references").mkdir(parents=True)
+    for prompt in prompts:
+        import_prompt(prompt, one)
+    import_prompts(prompts, batch)
+
+    def relative(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): b for p, b in _yaml_files(root).items()}
+
+    assert relative(batch) == relative(one)
+    assert len(relative(batch)) >= 2 * len(prompts) - 2
+
+
+def test_a_batch_with_one_bad_prompt_imports_nothing_and_names_every_problem(
+    root: Path, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.txt"
+    broken.write_text("no question here\n", encoding="utf-8")
+    missing = tmp_path / "missing.txt"
+
+    with pytest.raises(InputError) as caught:
+        import_prompts([SEED, broken, SMALL, missing], root)
+
+    assert caught.value.message == "2 problem(s) in 4 prompts: nothing was imported"
+    assert [(f.code, str(f.location)) for f in caught.value.findings] == [
+        ("prompt-invalid", f"{broken.as_posix()}:1"),
+        ("prompt-invalid", missing.as_posix()),
+    ]
+    assert _yaml_files(root) == {}
+
+
+def test_two_prompts_of_a_batch_with_the_same_id_are_refused(root: Path, tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    twin = tmp_path / "a" / SEED.name
+    shutil.copy(SEED, twin)
+
+    with pytest.raises(InputError) as caught:
+        import_prompts([SEED, twin], root)
+
+    [problem] = caught.value.findings
+    assert problem.message == (
+        f"`{SEED.as_posix()}` and `{twin.as_posix()}` both give the question id `{SEED_ID}`"
+    )
+    assert _yaml_files(root) == {}
+
+
+def test_an_id_names_one_prompt_only(root: Path) -> None:
+    with pytest.raises(InputError, match="`--id` names one question, but 2 prompts were given"):
+        import_prompts([SEED, SMALL], root, question_id="q")
+
+
+def test_importing_a_batch_again_changes_nothing(root: Path) -> None:
+    import_prompts([SEED, SMALL], root)
+    before = _yaml_files(root)
+
+    again = import_prompts([SEED, SMALL], root)
+
+    assert [r.unchanged for r in again] == [True, True]
+    assert _yaml_files(root) == before
+
+
+def test_a_batch_that_cannot_be_written_leaves_nothing_behind(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import importer
+
+    real = importer.write_atomic
+    calls: list[Path] = []
+
+    def full_disk(path: Path, data: str, *, overwrite: bool = True) -> None:
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        real(path, data, overwrite=overwrite)
+
+    monkeypatch.setattr(importer, "write_atomic", full_disk)
+
+    with pytest.raises(WriteError) as caught:
+        import_prompts([SEED, SMALL], root)
+
+    assert "No space left on device; nothing was imported" in caught.value.message
+    assert str(caught.value.location) == "references/small-prompt.yaml"
+    assert _yaml_files(root) == {}
+
+
+def test_cli_imports_several_prompts_and_summarises(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import", str(SEED), str(SMALL), "--project", str(root)]) == 0
+    err = capsys.readouterr().err
+    assert f"wrote references/questions/{SEED_ID}.yaml" in err
+    assert "wrote references/questions/small-prompt.yaml" in err
+    assert err.rstrip().endswith(
+        "imported 2 of 2 prompts (0 unchanged): 4 files written, 0 sources reused"
+    )
+
+
+def test_cli_batch_problems_exit_3_with_each_location(
+    root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "broken.txt"
+    broken.write_text("no question here\n", encoding="utf-8")
+
+    assert main(["import", str(SEED), str(broken), "--project", str(root)]) == 3
+    err = capsys.readouterr().err
+    assert f"{broken.as_posix()}:1: error: the prompt has no line" in err
+    assert "[prompt-invalid]" in err
+    assert err.rstrip().endswith("1 problem(s) in 2 prompts: nothing was imported")
+    assert _yaml_files(root) == {}
