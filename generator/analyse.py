@@ -259,11 +259,7 @@ def _plain_workflow(question: Question) -> Workflow:
 
 def question_of(page: str, project: Project) -> Question | None:
     """Return the question a docs page belongs to (`<id>/…`), or `None` for site pages."""
-    head = page.split("/", 1)[0] if "/" in page else None
-    for question in project.questions:
-        if question.id == head:
-            return question
-    return None
+    return project.question(page.split("/", 1)[0]) if "/" in page else None
 
 
 def page_title(text: str, page: str) -> str:

@@ -118,12 +118,22 @@ def _pattern(phrase: str) -> re.Pattern[str] | None:
     return re.compile(r"(?<![\w-])" + re.escape(needle).replace(r"\ ", r"[\s-]") + r"(?![\w-])")
 
 
+@functools.lru_cache(maxsize=4096)
+def _compiled(phrases: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str], str], ...]:
+    """Each phrase with a cheap test (its first word's first letters) and its pattern."""
+    out = []
+    for phrase in phrases:
+        pattern = _pattern(phrase)
+        if pattern is not None:
+            out.append((phrase.split()[0][:3].casefold(), pattern, phrase))
+    return tuple(out)
+
+
 def _matches(text: str, phrases: Iterable[str]) -> list[tuple[int, int, str]]:
     """Every whole-word occurrence of each phrase: `(start, end, phrase)`."""
     found: list[tuple[int, int, str]] = []
-    for phrase in phrases:
-        pattern = _pattern(phrase)
-        if pattern is not None and phrase.split()[0][:3].casefold() in text:
+    for head, pattern, phrase in _compiled(tuple(phrases)):
+        if head in text:
             found.extend((m.start(), m.end(), phrase) for m in pattern.finditer(text))
     return found
 
