@@ -59,6 +59,7 @@ _HEADING = re.compile(r"(#{1,6})((?:\\.|[^\\])*?)#*\Z")
 _SETEXT = re.compile(r"(=+|-+)\Z")
 _FRONT_MATTER = re.compile(r"-{3}[ \t]*\r?\n(?:.*?\r?\n)?(?:\.{3}|-{3})[ \t]*\r?\n", re.DOTALL)
 _ATTR_ID = re.compile(r"[ \t]*\{[^}]*#([\w:.-]+)[^}]*\}[ \t]*\Z")
+_NOT_NEWLINE = re.compile(r"[^\r\n]")
 _ATTR_LIST = re.compile(r"[ \t]*\{:?[^}]*\}[ \t]*\Z")
 
 
@@ -332,10 +333,10 @@ def mask_code(text: str) -> str:
         if line.fenced:
             # superfences replaces a fenced block by one line of the paragraph around it,
             # so a code span may open before the block and close after it.
-            paragraph.append(re.sub(r"[^\r\n]", " ", piece))
+            paragraph.append(_NOT_NEWLINE.sub(" ", piece))
         elif line.code or not line.text.strip():
             flush()
-            out.append(re.sub(r"[^\r\n]", " ", piece) if line.code else piece)
+            out.append(_NOT_NEWLINE.sub(" ", piece) if line.code else piece)
         else:
             paragraph.append(piece)
     flush()
@@ -348,6 +349,8 @@ def _mask_paragraph(pieces: list[str]) -> str:
     Python-Markdown pairs backticks in a blockquote's text after removing the `>`s, so the
     spans are found there and the masks put back at the same characters.
     """
+    if not any("`" in piece for piece in pieces):
+        return "".join(pieces)  # no code span can open
     kept: list[str] = []
     where: list[int] = []  # the offset in the joined pieces of each kept character
     offset = 0
