@@ -312,7 +312,7 @@ def index_citations(pages: Mapping[str, str]) -> dict[str, list[Citer]]:
 
 
 def check_citations(
-    project: Project, pages: Mapping[str, str], docs_prefix: str = "docs"
+    project: Project, pages: Mapping[str, str], docs_prefix: str = "docs", *, uncited: bool = True
 ) -> list[Finding]:
     """Return the citation findings of a set of pages.
 
@@ -324,9 +324,10 @@ def check_citations(
         project: The loaded project.
         pages: Docs-relative page path → Markdown text.
         docs_prefix: The docs folder, to make locations relative to the project root.
+        uncited: Report `source-uncited` (leave it out when `pages` are not all the pages).
     """
     findings: list[Finding] = []
-    known = sorted(project.keys)
+    known: list[str] = []  # sorted lazily: only an unknown key needs suggestions
     cited_in: dict[str, set[str]] = {}
     for page in sorted(pages):
         question = question_of(page, project)
@@ -344,6 +345,7 @@ def check_citations(
                         )
                     )
                 elif key not in project.sources:
+                    known = known or sorted(project.keys)
                     close = suggest(key, known)
                     findings.append(
                         Finding(
@@ -369,7 +371,7 @@ def check_citations(
                     )
                 else:
                     cited_in.setdefault(key, set()).add(question.id if question else "")
-    for question in project.questions:
+    for question in project.questions if uncited else ():
         for use in question.sources:
             if question.id not in cited_in.get(use.key, set()):
                 findings.append(

@@ -79,6 +79,7 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
         self.files: Files | None = None
         self.serving = False
         self.bibliography = bibliography_for(self.project)
+        self.numbers: dict[str, int] = {}  # key → its number in the bibliography
         self.folders: dict[int, str] = {}
         self.nav: Navigation | None = None
         # Set by `answersite build` to the project it has just generated the pages of:
@@ -101,7 +102,7 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
             # `answersite build` has just loaded the project and written the pages.
             self.project = prepared
             self.prepared = None
-            self.bibliography = bibliography_for(self.project)
+            self._loaded()
             return config
         write = self.serving and GENERATE_WHILE_SERVING
         try:
@@ -109,7 +110,7 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
             generated = pipeline.generate(self.settings, self.project, write=write)
         except GeneratorError as error:
             raise PluginError(_describe(error)) from None
-        self.bibliography = bibliography_for(self.project)
+        self._loaded()
         for path in generated.written:
             log.info(f"answersite: wrote {path}")
         for finding in generated.findings:
@@ -119,6 +120,11 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
             names = ", ".join(change.path for change in generated.stale)
             log.warning(f"generated pages are stale ({names}): run `answersite generate`")
         return config
+
+    def _loaded(self) -> None:
+        """What the build needs of a newly loaded project."""
+        self.bibliography = bibliography_for(self.project)
+        self.numbers = {key: n for n, key in enumerate(self.project.sources, start=1)}
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> None:
         """Watch the reference folder too: a saved question or source rebuilds the site."""
@@ -227,7 +233,7 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
             page.meta["title"] = html.escape(page.meta["title"], quote=False)
         problems = [
             f
-            for f in check_citations(self.project, {src: markdown}, self._docs)
+            for f in check_citations(self.project, {src: markdown}, self._docs, uncited=False)
             if f.severity is Severity.ERROR
         ]
         if problems:
@@ -293,14 +299,13 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
         Raw HTML, not a Markdown link, so that the source's title (untrusted text) sits in
         an attribute where no Markdown syntax in it can act.
         """
-        keys = list(self.project.sources)
         links = []
         for key in group.keys:
             if question is not None:
                 number = [u.key for u in question.sources].index(key) + 1
                 target = f"{question.id}/references.md"
             else:
-                number = keys.index(key) + 1
+                number = self.numbers[key]
                 target = self.bibliography.page_of.get(key, BIBLIOGRAPHY)
             href = _url_to(target, page, files) + "#" + source_anchor(key)
             title = escape.attribute(self.project.sources[key].title or NO_TITLE)
