@@ -275,7 +275,7 @@ def _question_pages(
     sources = {use.key: project.sources[use.key] for use in question.sources}
     index_regions = {
         "question": _render("regions/question.md.j2", question=question),
-        "links": _render(
+        "links": _render(  # a listing: see regions.LISTING_REGIONS
             "regions/links.md.j2",
             entries=[_link_entry(use, sources[use.key]) for use in question.sources],
         ),
