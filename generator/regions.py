@@ -40,6 +40,7 @@ from generator.model import Location
 from generator.scanner import code_lines
 
 __all__ = [
+    "LISTING_REGIONS",
     "NAME_PATTERN",
     "ParsedPage",
     "Region",
@@ -55,6 +56,11 @@ __all__ = [
 
 NAME_PATTERN = r"[a-z0-9][a-z0-9-]*"
 """What a region name may look like."""
+
+LISTING_REGIONS = frozenset({"links"})
+"""Regions that list a question's sources with their links. Each link goes with a citation
+(a page that links a source must cite it), but a listing is not a use: its citations count
+neither as citing the source (`source-uncited`) nor as a "cited on" backlink."""
 
 _NAME = re.compile(rf"{NAME_PATTERN}\Z")
 # Any line that starts like an answersite comment is a marker candidate: if it is not

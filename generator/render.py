@@ -135,6 +135,25 @@ def _links(source: Source) -> Markdown:
     )
 
 
+def _link_entry(use: SourceUse, source: Source) -> dict[str, object]:
+    """One line of a question page's list of its sources: title, citation, role, links.
+
+    The links come from the reference set, the one place their URLs are written; the
+    citation goes with them, because a page that links a source must also cite it.
+    """
+    if source.title:
+        name, model = Markdown(f"*{escape.text(source.title)}*"), use.model
+    else:  # a prompt gives a recommended model's name but not its paper's title
+        name, model = escape.code(use.model) if use.model else escape.text(source.key), None
+    return {
+        "name": name,
+        "citation": Markdown(f"[@{source.key}]"),
+        "role": _ROLE_NAMES[use.role],
+        "model": model,
+        "links": _links(source),
+    }
+
+
 def _bibtex_block(source: Source) -> Markdown:
     block = escape.fenced(source.bibtex, "bibtex", indent=4)
     return Markdown(f'??? note "BibTeX"\n\n{block}')
@@ -197,7 +216,8 @@ def mermaid(workflow: Workflow) -> str:
 _LEGEND = Markdown(
     "**How to read it.** Solid border: a provided model, used as released. "
     "Dashed border: an idea borrowed from a provided source and applied by us to this "
-    "task — our reasoning, not the source's claim. Dotted border: plain glue (input, output)."
+    "task — our reasoning, not the source's claim. Dotted border: our own glue (input, output, "
+    "plain steps)."
 )
 
 
@@ -340,6 +360,10 @@ def _question_pages(
     sources = {use.key: project.sources[use.key] for use in question.sources}
     index_regions = {
         "question": _render("regions/question.md.j2", question=question),
+        "links": _render(  # a listing: see regions.LISTING_REGIONS
+            "regions/links.md.j2",
+            entries=[_link_entry(use, sources[use.key]) for use in question.sources],
+        ),
         "pages": _render("regions/pages.md.j2", question=question, task=task),
     }
     task_regions = {
