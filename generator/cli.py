@@ -16,6 +16,7 @@ from pathlib import Path
 from generator import __version__, pipeline
 from generator.errors import ConfigError, GeneratorError, InputError, RegionError, WriteError
 from generator.model import Finding, Project
+from generator.progress import terminal
 from generator.report import exit_code
 from generator.settings import Settings, load_mkdocs_config, read_settings
 from generator.write import diff_changes
@@ -178,7 +179,9 @@ def _generate(
     if keep is not None:
         keep.append(project)
     check = getattr(args, "check", False)
-    result = pipeline.generate(settings, project, merge=args.merge, write=not check)
+    result = pipeline.generate(
+        settings, project, merge=args.merge, write=not check, track=terminal(sys.stderr)
+    )
     findings = [*warnings, *result.findings]
     _print_findings(findings, fmt)
     if check:

@@ -19,6 +19,7 @@ from generator.infer import QuestionInference, infer_question, load_knowledge
 from generator.layout import BIBLIOGRAPHY, OWNED_FOLDERS
 from generator.load import VOCABULARY_FILE, load_project, read_pages
 from generator.model import Finding, Project, Severity
+from generator.progress import Track, silent
 from generator.render import render_content_pages, render_reference_pages
 from generator.settings import Settings
 from generator.suggest import suggest
@@ -92,7 +93,9 @@ def load_with_warnings(settings: Settings) -> tuple[Project, tuple[Finding, ...]
     return project, tuple(findings)
 
 
-def infer(settings: Settings, project: Project) -> dict[str, QuestionInference]:
+def infer(
+    settings: Settings, project: Project, *, track: Track = silent
+) -> dict[str, QuestionInference]:
     """Infer each question's task and each source's fit, with the project's vocabulary.
 
     The shipped vocabulary is merged with the project's `tasks.yaml` (in the reference
@@ -126,7 +129,8 @@ def infer(settings: Settings, project: Project) -> dict[str, QuestionInference]:
             "or the questions' tasks; nothing was written",
             findings=tuple(findings),
         )
-    return {q.id: infer_question(q, project.sources, knowledge) for q in project.questions}
+    questions = track(project.questions, "inferring tasks", len(project.questions))
+    return {q.id: infer_question(q, project.sources, knowledge) for q in questions}
 
 
 def generate(
@@ -136,6 +140,7 @@ def generate(
     merge: bool = False,
     write: bool = True,
     inferences: Mapping[str, QuestionInference] | None = None,
+    track: Track = silent,
 ) -> Generated:
     """Plan every generated page, check citations, and write what changed.
 
@@ -146,6 +151,7 @@ def generate(
         write: Write the changes; `False` only plans (for `--check` and the plugin).
         inferences: What [`infer`][generator.pipeline.infer] made of each question, if
             already known; else it is inferred here.
+        track: Shows the progress of the long loops (see `generator.progress`).
 
     Raises:
         RegionError: A damaged marker anywhere; nothing is written.
@@ -159,9 +165,9 @@ def generate(
             for path in remove_stale_temps(settings.root / folder):
                 removed.append(path.relative_to(settings.root).as_posix())
     if inferences is None:
-        inferences = infer(settings, project)
+        inferences = infer(settings, project, track=track)
     content = render_content_pages(project, docs, inferences, nav_limit=settings.nav_limit)
-    planner = Planner(settings.root, merge=merge)
+    planner = Planner(settings.root, merge=merge, track=track)
     pages = read_pages(settings.root / docs)
     prefix = len(docs) + 1
     for change in planner.plan(content):
@@ -186,7 +192,7 @@ def generate(
     findings = [*findings, *orphaned, *check_citations(project, pages, docs)]
     written: Sequence[str] = ()
     if write:
-        written, changed = apply_changes(settings.root, changes)
+        written, changed = apply_changes(settings.root, changes, track=track)
         findings += changed
     return Generated(tuple(changes), tuple(findings), tuple(written), tuple(removed))
 

@@ -26,6 +26,7 @@ from generator.errors import RegionError, WriteError
 from generator.files import Pending, prepare
 from generator.layout import OWNED_MARK
 from generator.model import Finding, Location, PagePlan, Severity
+from generator.progress import Track, silent
 from generator.regions import (
     Region,
     checksum,
@@ -173,14 +174,16 @@ class Planner:
     Args:
         root: The project root.
         merge: 3-way merge new content into hand-edited regions instead of refusing.
+        track: Shows the progress of planning (see `generator.progress`).
 
     Raises:
         RegionError: The state file cannot be read.
     """
 
-    def __init__(self, root: Path, *, merge: bool = False) -> None:
+    def __init__(self, root: Path, *, merge: bool = False, track: Track = silent) -> None:
         self.root = root
         self.merge = merge
+        self.track = track
         self._old_state_text = _read(root, STATE_PATH)
         self._state = _load_state(self._old_state_text)
         self._new_state: State = {}
@@ -203,7 +206,7 @@ class Planner:
                 raise ValueError(f"duplicate page paths: {path!r} is planned twice")
             self._paths.add(path)
         batch: list[Change] = []
-        for page in pages:
+        for page in self.track(pages, "planning pages", len(pages)):
             change, page_findings, page_state = _plan_page(
                 page, _read(self.root, page.path), self._state.get(page.path, {}), merge=self.merge
             )
@@ -227,7 +230,9 @@ class Planner:
         return changes, list(self._findings)
 
 
-def apply_changes(root: Path, changes: Sequence[Change]) -> tuple[list[str], list[Finding]]:
+def apply_changes(
+    root: Path, changes: Sequence[Change], *, track: Track = silent
+) -> tuple[list[str], list[Finding]]:
     """Write the changed files; leave unchanged files (and their mtime) alone.
 
     1. Every changed file is first written to a temporary file beside it. When one cannot
@@ -254,7 +259,7 @@ def apply_changes(root: Path, changes: Sequence[Change]) -> tuple[list[str], lis
         if change.changed and change.path != STATE_PATH and change.status != "removed"
     ]
     state = next((c for c in changes if c.changed and c.path == STATE_PATH), None)
-    pending = _prepare_all(root, [*todo, *([state] if state else [])])
+    pending = _prepare_all(root, [*todo, *([state] if state else [])], track)
     written: list[str] = []
     findings: list[Finding] = []
     skipped: list[str] = []
@@ -365,10 +370,12 @@ def _remove_empty_folders(root: Path, path: str) -> None:
         folder = folder.parent
 
 
-def _prepare_all(root: Path, changes: Sequence[Change]) -> list[Pending]:
+def _prepare_all(
+    root: Path, changes: Sequence[Change], track: Track = silent
+) -> list[Pending]:
     """Write every change to its temporary file; on any failure remove them all."""
     pending: list[Pending] = []
-    for change in changes:
+    for change in track(changes, "writing pages", len(changes)):
         try:
             pending.append(prepare(root / change.path, change.new))
         except OSError as error:
