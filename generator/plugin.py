@@ -12,6 +12,7 @@ import html
 import json
 import logging
 import posixpath
+import re
 from pathlib import Path
 from typing import Any
 
@@ -203,6 +204,23 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
             context["nav"] = self._view(self.nav, None)
         return context
 
+    def _searched(self, src: str) -> bool:
+        """Whether the site search indexes a docs page.
+
+        The search index is built in the reader's browser, in time proportional to its
+        size; at a thousand questions a full index takes about ten seconds to be ready.
+        So the lists of questions and of a source's questions (titles that the answer pages
+        hold already) are never indexed, and above `nav_limit` questions a question's
+        detail pages (task, workflow, papers and tools) are not either: the search finds
+        the question by the words of its answer page, and a source by its bibliography
+        entry; the detail pages are one link away.
+        """
+        head, _, rest = src.partition("/")
+        if (head == "questions" and rest) or src.startswith("bibliography/provided/"):
+            return False
+        detail = rest in ("task.md", "workflow.md", "references.md")
+        return not (detail and self._pruned and self.project.question(head) is not None)
+
     @property
     def _pruned(self) -> bool:
         limit = self.settings.nav_limit if self.settings else NAV_LIMIT
@@ -228,6 +246,9 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
         """Turn `[@key]` and `[@a; @b]` into numbered links with the title as hover text."""
         src = page.file.src_uri
         self.markdown[src] = markdown
+        if not self._searched(src):
+            # Material's own switch: the search plugin leaves the page out of its index.
+            page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         if isinstance(page.meta.get("title"), str):
             # A front-matter title is printed as HTML in the navigation: it is text.
             page.meta["title"] = html.escape(page.meta["title"], quote=False)
@@ -251,6 +272,7 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
         with an error is withheld: replaced by a notice, so what the check refused is
         never served.
         """
+        _trim_search_index(Path(config.site_dir), self.project, large=self._pruned)
         for finding in check_citations(self.project, self.markdown, self._docs):
             if finding.severity is Severity.WARNING:
                 log.warning(str(finding))
@@ -371,6 +393,61 @@ def _withheld(errors: int) -> str:
         "site, some in this page, so it is not served. The terminal running the server "
         "lists them; fix them and save to rebuild.</p></main></body></html>\n"
     )
+
+
+_CODE_BLOCK = re.compile(r"<pre>.*?</pre>", re.DOTALL)
+
+
+def _trim_search_index(site: Path, project: Project, *, large: bool = False) -> None:
+    """Leave the generated diagrams and BibTeX records out of the search index.
+
+    Material indexes code blocks as text: a workflow's Mermaid source and each source's
+    BibTeX record would be a third of the index of a large site, and no reader searches
+    them. Only the questions' pages and the bibliography are trimmed; code written by hand
+    elsewhere stays searchable. On a `large` site, a bibliography entry is indexed by its
+    title and citation, without its list of links and of the questions it is provided
+    with (the questions are indexed by their own pages). The search plugin runs first, so
+    its index exists here.
+    """
+    path = site / "search" / "search_index.json"
+    try:
+        index = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return  # no search plugin, or not Material's
+    docs = index.get("docs") if isinstance(index, dict) else None
+    if not isinstance(docs, list):
+        return
+    changed = False
+    for doc in docs:
+        location, text = doc.get("location"), doc.get("text")
+        if not isinstance(location, str) or not isinstance(text, str):
+            continue
+        if "<pre>" not in text and not (large and "<ul>" in text):
+            continue
+        head = location.split("/", 1)[0]
+        if head == "bibliography" or project.question(head) is not None:
+            text = _CODE_BLOCK.sub("", text)
+            if large and head == "bibliography":
+                text = _without_first_list(text)
+            doc["text"] = text
+            changed = True
+    if changed:
+        separators = (",", ":")  # as compact as Material writes it
+        write_atomic(path, json.dumps(index, separators=separators))
+
+
+def _without_first_list(text: str) -> str:
+    """`text` without its first `<ul>…</ul>` (nested lists included)."""
+    start = text.find("<ul>")
+    if start < 0:
+        return text
+    depth, at = 0, start
+    for tag in re.finditer(r"<(/?)ul>", text[start:]):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            at = start + tag.end()
+            return text[:start] + text[at:]
+    return text
 
 
 def _describe(error: GeneratorError) -> str:

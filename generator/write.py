@@ -370,9 +370,7 @@ def _remove_empty_folders(root: Path, path: str) -> None:
         folder = folder.parent
 
 
-def _prepare_all(
-    root: Path, changes: Sequence[Change], track: Track = silent
-) -> list[Pending]:
+def _prepare_all(root: Path, changes: Sequence[Change], track: Track = silent) -> list[Pending]:
     """Write every change to its temporary file; on any failure remove them all."""
     pending: list[Pending] = []
     for change in track(changes, "writing pages", len(changes)):
