@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from generator.citations import find_citations
+from generator.errors import RegionError
 from generator.infer import QuestionInference, TaskKind
 from generator.model import (
     Finding,
@@ -28,6 +29,7 @@ from generator.model import (
     WorkflowEdge,
     WorkflowNode,
 )
+from generator.regions import LISTING_REGIONS, parse
 from generator.scanner import Heading, headings
 from generator.suggest import suggest
 
@@ -259,11 +261,7 @@ def _plain_workflow(question: Question) -> Workflow:
 
 def question_of(page: str, project: Project) -> Question | None:
     """Return the question a docs page belongs to (`<id>/…`), or `None` for site pages."""
-    head = page.split("/", 1)[0] if "/" in page else None
-    for question in project.questions:
-        if question.id == head:
-            return question
-    return None
+    return project.question(page.split("/", 1)[0]) if "/" in page else None
 
 
 def page_title(text: str, page: str) -> str:
@@ -282,6 +280,27 @@ def _title(text: str, page: str, found: list[Heading]) -> str:
     return stem.replace("-", " ").replace("_", " ").capitalize()
 
 
+def _uses(text: str, path: str) -> str:
+    """The page with the bodies of its listing regions blanked out, its lines kept.
+
+    What is left cites a source where the answer relies on it: see
+    [`LISTING_REGIONS`][generator.regions.LISTING_REGIONS].
+    """
+    if "answersite" not in text:
+        return text
+    try:
+        regions = parse(text, path).regions
+    except RegionError:  # the writer reports damaged markers; here every citation counts
+        return text
+    lines = text.split("\n")
+    for region in regions:
+        if region.name in LISTING_REGIONS:
+            lines[region.begin_line : region.end_line - 1] = [""] * (
+                region.end_line - 1 - region.begin_line
+            )
+    return "\n".join(lines)
+
+
 def index_citations(pages: Mapping[str, str]) -> dict[str, list[Citer]]:
     """Map each cited key to the pages citing it, sorted by page path.
 
@@ -295,7 +314,7 @@ def index_citations(pages: Mapping[str, str]) -> dict[str, list[Citer]]:
         title = _title(text, page, found)
         sections = [h for h in found if h.level > 1]
         seen: set[str] = set()
-        for group in find_citations(text, page):
+        for group in find_citations(_uses(text, page), page):
             for key in group.keys:
                 if key in seen:
                     continue
@@ -316,7 +335,7 @@ def index_citations(pages: Mapping[str, str]) -> dict[str, list[Citer]]:
 
 
 def check_citations(
-    project: Project, pages: Mapping[str, str], docs_prefix: str = "docs"
+    project: Project, pages: Mapping[str, str], docs_prefix: str = "docs", *, uncited: bool = True
 ) -> list[Finding]:
     """Return the citation findings of a set of pages.
 
@@ -328,13 +347,16 @@ def check_citations(
         project: The loaded project.
         pages: Docs-relative page path → Markdown text.
         docs_prefix: The docs folder, to make locations relative to the project root.
+        uncited: Report `source-uncited` (leave it out when `pages` are not all the pages).
     """
     findings: list[Finding] = []
-    known = sorted(project.keys)
+    known: list[str] = []  # sorted lazily: only an unknown key needs suggestions
     cited_in: dict[str, set[str]] = {}
     for page in sorted(pages):
         question = question_of(page, project)
-        for group in find_citations(pages[page], f"{docs_prefix}/{page}"):
+        path = f"{docs_prefix}/{page}"
+        uses = {g.location for g in find_citations(_uses(pages[page], path), path)}
+        for group in find_citations(pages[page], path):
             for key in group.keys:
                 if key in project.unused:
                     findings.append(
@@ -348,6 +370,7 @@ def check_citations(
                         )
                     )
                 elif key not in project.sources:
+                    known = known or sorted(project.keys)
                     close = suggest(key, known)
                     findings.append(
                         Finding(
@@ -371,9 +394,9 @@ def check_citations(
                             "cite only the sources listed in the question's `sources:`",
                         )
                     )
-                else:
+                elif group.location in uses:
                     cited_in.setdefault(key, set()).add(question.id if question else "")
-    for question in project.questions:
+    for question in project.questions if uncited else ():
         for use in question.sources:
             if question.id not in cited_in.get(use.key, set()):
                 findings.append(

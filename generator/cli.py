@@ -16,7 +16,7 @@ from typing import Any
 
 import generator
 from generator.errors import ConfigError, GeneratorError, InputError, RegionError, WriteError
-from generator.model import Finding
+from generator.model import Finding, Project
 from generator.report import exit_code
 from generator.settings import Settings, load_mkdocs_config, read_settings
 
@@ -184,12 +184,16 @@ def _print_findings(findings: list[Finding], fmt: str) -> None:
     print(text, end="" if text.endswith("\n") else "\n", file=stream)
 
 
-def _generate(args: argparse.Namespace, root: Path, fmt: str) -> int:
+def _generate(
+    args: argparse.Namespace, root: Path, fmt: str, keep: list[Project] | None = None
+) -> int:
     from generator import pipeline
     from generator.write import diff_changes
 
     settings = read_settings(root)
     project, warnings = pipeline.load_with_warnings(settings)
+    if keep is not None:
+        keep.append(project)
     check = getattr(args, "check", False)
     result = pipeline.generate(settings, project, merge=args.merge, write=not check)
     findings = [*warnings, *result.findings]
@@ -213,7 +217,10 @@ def _build(args: argparse.Namespace, root: Path, fmt: str) -> int:
     from mkdocs import exceptions
     from mkdocs.commands.build import build
 
-    code = _generate(args, root, fmt)
+    from generator.plugin import AnswersitePlugin
+
+    generated: list[Project] = []
+    code = _generate(args, root, fmt, generated)
     if code != ExitCode.OK:
         print("answersite: not building: fix the findings above first", file=sys.stderr)
         return code
@@ -228,6 +235,9 @@ def _build(args: argparse.Namespace, root: Path, fmt: str) -> int:
     failed = target.with_name(f"{target.name}.failed")
     shutil.rmtree(staging, ignore_errors=True)
     config = load_mkdocs_config(root, strict=True, site_dir=str(staging))
+    ours = config.plugins.get("answersite")
+    if isinstance(ours, AnswersitePlugin) and generated:
+        ours.prepared = generated[0]  # loaded and written just now: not again
     try:
         build(config)
     except (exceptions.Abort, exceptions.BuildError, exceptions.PluginError) as error:

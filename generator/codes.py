@@ -104,6 +104,9 @@ CODES: dict[str, Code] = {
     "region-conflict": Code(_E, "A region holds merge-conflict markers to resolve.", "write"),
     "region-unknown": Code(_E, "A page has a region answersite does not generate.", "write"),
     "region-missing": Code(_I, "A generated region was removed from its page.", "write"),
+    "page-orphaned": Code(
+        _W, "A generated page the site no longer has was edited by hand, so it was kept.", "write"
+    ),
     "page-changed": Code(
         _E, "A page changed while answersite was writing: it was left as it was saved.", "write"
     ),

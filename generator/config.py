@@ -9,6 +9,7 @@ plugins:
       check_links: true        # check every link of the built site
       allow: []                # external URLs admitted as named exceptions
       allow_schemes: []        # e.g. [mailto]
+      nav_limit: 30            # above this many questions, each page's navigation is its own
 ```
 """
 
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+
+from generator.layout import NAV_LIMIT
 
 __all__ = ["AnswersiteConfig"]
 
@@ -32,3 +35,7 @@ class AnswersiteConfig(base.Config):  # type: ignore[no-untyped-call]
     """External URLs admitted although they are not provided sources (each use is reported)."""
     allow_schemes = c.ListOfItems(c.Choice(("mailto", "tel")), default=[])
     """URL schemes admitted in links besides http(s)."""
+    nav_limit = c.Type(int, default=NAV_LIMIT)
+    """Up to this many questions, the navigation and the home page show every question;
+    above, each page's navigation shows its own question, and the home page lists the
+    questions by task (see `generator.layout`)."""

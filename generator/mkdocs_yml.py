@@ -26,6 +26,8 @@ from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
+from generator.layout import NAV_LIMIT
+
 __all__ = ["PLUGIN", "PLUGIN_OPTIONS", "PlainConfig", "default_options", "read_plain"]
 
 PLUGIN = "answersite"
@@ -45,6 +47,7 @@ PLUGIN_OPTIONS: dict[str, tuple[Any, Callable[[object], bool]]] = {
             and all(isinstance(v, str) and v in ("mailto", "tel") for v in value)
         ),
     ),
+    "nav_limit": (NAV_LIMIT, lambda value: value is None or isinstance(value, int)),
 }
 """The plugin's options: their defaults, and the values accepted without a second thought."""
 

@@ -9,6 +9,7 @@ with `path:line:`.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -316,6 +317,14 @@ class Project:
     def keys(self) -> frozenset[str]:
         """Every key of the reference set, provided or not."""
         return frozenset(self.sources) | self.unused
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Question]:
+        return {question.id: question for question in self.questions}
+
+    def question(self, question_id: str) -> Question | None:
+        """The question with this id, or `None`."""
+        return self._by_id.get(question_id)
 
 
 @dataclass(frozen=True)

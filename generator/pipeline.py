@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from generator.check import LinkPolicy, check_site
 from generator.errors import InputError
+from generator.layout import BIBLIOGRAPHY, OWNED_FOLDERS
 from generator.load import VOCABULARY_FILE, load_project, read_pages
 from generator.model import Finding, Project, Severity
 from generator.settings import Settings
@@ -150,7 +151,7 @@ def generate(
     from generator.analyse import check_citations, index_citations
     from generator.files import remove_stale_temps
     from generator.render import render_content_pages, render_reference_pages
-    from generator.write import STATE_PATH, apply_changes, plan_pages
+    from generator.write import STATE_PATH, Planner, apply_changes, owned_pages, plan_removals
 
     docs = settings.docs
     _check_question_folders(settings, project)
@@ -161,29 +162,44 @@ def generate(
                 removed.append(path.relative_to(settings.root).as_posix())
     if inferences is None:
         inferences = infer(settings, project)
-    content = render_content_pages(project, docs, inferences)
+    content = render_content_pages(project, docs, inferences, nav_limit=settings.nav_limit)
+    planner = Planner(settings.root, merge=merge)
     pages = read_pages(settings.root / docs)
     prefix = len(docs) + 1
-
-    def update(planned: list[Change]) -> None:
-        pages.update({c.path[prefix:]: c.new for c in planned if c.path.startswith(docs + "/")})
-
-    update(plan_pages(settings.root, content, merge=merge)[0])
-    # The references pages cite sources too (in their annotations), and who cites whom is
-    # what their "cited on" lines show: plan them once to know their own citations, then
-    # again with those, so that one run reaches what the next would (a fixed point).
-    first = render_reference_pages(project, index_citations(pages), docs, inferences)
-    update(plan_pages(settings.root, first, merge=merge)[0])
-    plans = content + render_reference_pages(project, index_citations(pages), docs, inferences)
-    changes, findings = plan_pages(settings.root, plans, merge=merge)
-    final = dict(pages)
-    final.update({c.path[prefix:]: c.new for c in changes if c.path.startswith(docs + "/")})
-    findings = [*findings, *check_citations(project, final, docs)]
+    for change in planner.plan(content):
+        pages[change.path[prefix:]] = change.new
+    # Who cites whom, as the references pages and the bibliography show it: the pages of
+    # the questions and the pages written by hand. The references pages and the
+    # bibliography are not among them (what they cite is shown nowhere), so one pass is
+    # enough: they are planned once, after the pages they point to.
+    ids = {q.id for q in project.questions}
+    citing = {page: text for page, text in pages.items() if not _lists_sources(page, ids)}
+    references = render_reference_pages(project, index_citations(citing), docs, inferences)
+    for change in planner.plan(references):
+        pages[change.path[prefix:]] = change.new
+    changes, findings = planner.finish()
+    planned = {plan.path for plan in [*content, *references]}
+    gone = [p for p in owned_pages(settings.root, docs, OWNED_FOLDERS) if p not in planned]
+    removals, orphaned = plan_removals(settings.root, gone)
+    state = [c for c in changes if c.path == STATE_PATH]  # the state file is last
+    changes = [*(c for c in changes if c.path != STATE_PATH), *removals, *state]
+    for change in removals:
+        pages.pop(change.path[prefix:], None)
+    findings = [*findings, *orphaned, *check_citations(project, pages, docs)]
     written: Sequence[str] = ()
     if write:
         written, changed = apply_changes(settings.root, changes)
         findings += changed
     return Generated(tuple(changes), tuple(findings), tuple(written), tuple(removed))
+
+
+def _lists_sources(page: str, questions: set[str]) -> bool:
+    """Whether a docs page lists sources rather than citing them: a question's references
+    page, the bibliography and its pages, and the lists of questions."""
+    head, _, rest = page.partition("/")
+    if page == BIBLIOGRAPHY or (rest and head in OWNED_FOLDERS):
+        return True
+    return rest == "references.md" and head in questions
 
 
 def _check_question_folders(settings: Settings, project: Project) -> None:

@@ -23,6 +23,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from generator import escape, pipeline
 from generator.analyse import check_citations, question_of, workflow_of
@@ -30,8 +31,9 @@ from generator.citations import CitationGroup, replace_citations
 from generator.config import AnswersiteConfig
 from generator.errors import GeneratorError
 from generator.files import write_atomic
+from generator.layout import BIBLIOGRAPHY, NAV_LIMIT
 from generator.model import Finding, Project, Question, Severity, source_anchor
-from generator.render import NO_TITLE
+from generator.render import NO_TITLE, bibliography_for
 from generator.report import format_findings
 from generator.settings import Settings, settings_from
 
@@ -76,6 +78,13 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
         self.markdown: dict[str, str] = {}
         self.files: Files | None = None
         self.serving = False
+        self.bibliography = bibliography_for(self.project)
+        self.numbers: dict[str, int] = {}  # key → its number in the bibliography
+        self.folders: dict[int, str] = {}
+        self.nav: Navigation | None = None
+        # Set by `answersite build` to the project it has just generated the pages of:
+        # the build then uses it instead of loading and planning everything again.
+        self.prepared: Project | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether MkDocs serves the site (then failed pages are withheld)."""
@@ -88,12 +97,20 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
         # Served from the site itself: Material would otherwise fetch Mermaid from a CDN.
         if not any(str(script).endswith("mermaid.min.js") for script in config.extra_javascript):
             config.extra_javascript.append(ExtraScriptValue(MERMAID))
+        prepared = self.prepared
+        if prepared is not None:
+            # `answersite build` has just loaded the project and written the pages.
+            self.project = prepared
+            self.prepared = None
+            self._loaded()
+            return config
         write = self.serving and GENERATE_WHILE_SERVING
         try:
             self.project = pipeline.load(self.settings)
             generated = pipeline.generate(self.settings, self.project, write=write)
         except GeneratorError as error:
             raise PluginError(_describe(error)) from None
+        self._loaded()
         for path in generated.written:
             log.info(f"answersite: wrote {path}")
         for finding in generated.findings:
@@ -103,6 +120,11 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
             names = ", ".join(change.path for change in generated.stale)
             log.warning(f"generated pages are stale ({names}): run `answersite generate`")
         return config
+
+    def _loaded(self) -> None:
+        """What the build needs of a newly loaded project."""
+        self.bibliography = bibliography_for(self.project)
+        self.numbers = {key: n for n, key in enumerate(self.project.sources, start=1)}
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> None:
         """Watch the reference folder too: a saved question or source rebuilds the site."""
@@ -122,18 +144,83 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
         return files
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-        """Title each question's section by the question and order its pages."""
+        """Title each question's section by the question, order its pages, and order the
+        site: the home page, the questions, the bibliography, then everything else (the
+        tool's own pages, say), so the answers come first."""
         titles = {q.id: q.title for q in self.project.questions}
+        self.folders = {}
         for item in nav.items:
-            if not isinstance(item, Section):
+            folder = _folder_of(item)
+            if folder is None:
                 continue
-            pages = [child for child in item.children if isinstance(child, Page)]
-            folders = {p.file.src_uri.split("/", 1)[0] for p in pages if "/" in p.file.src_uri}
-            if len(folders) == 1 and (folder := folders.pop()) in titles:
+            self.folders[id(item)] = folder
+            if isinstance(item, Section) and folder in titles:
                 # Material prints navigation titles as HTML: the question's title is text.
                 item.title = html.escape(titles[folder])
                 item.children.sort(key=_page_rank)
+            elif isinstance(item, Section) and folder in _OWNED_TITLES:
+                item.title = _OWNED_TITLES[folder]
+
+        def rank(item: object) -> int:
+            folder = self.folders.get(id(item))
+            if isinstance(item, Page) and item.is_homepage:
+                return 0
+            if folder in titles:
+                return 1
+            if folder == "bibliography" or (
+                isinstance(item, Page) and item.file.src_uri == BIBLIOGRAPHY
+            ):
+                return 3
+            if folder == "questions":
+                return 2
+            return 4
+
+        nav.items.sort(key=rank)  # stable: within a rank, MkDocs's order
+        self.nav = nav
         return nav
+
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        """Above `nav_limit` questions, each page's navigation holds its own question only.
+
+        Material renders the whole navigation into every page, so a site of N questions
+        would carry N sections on each of its 4N pages. Here a page's navigation keeps the
+        site's other items (home, bibliography, other pages) and, of the questions and of
+        the owned page folders, only the one the page is in: the home page lists the
+        questions by task, and the search finds them.
+        """
+        if self._pruned:
+            mine = page.file.src_uri.split("/", 1)[0] if "/" in page.file.src_uri else None
+            context["nav"] = self._view(nav, mine)
+        return context
+
+    def on_template_context(
+        self, context: TemplateContext, *, template_name: str, config: MkDocsConfig
+    ) -> TemplateContext:
+        """The 404 page's navigation, above `nav_limit` questions: no question in it."""
+        if template_name == "404.html" and self.nav is not None and self._pruned:
+            context["nav"] = self._view(self.nav, None)
+        return context
+
+    @property
+    def _pruned(self) -> bool:
+        limit = self.settings.nav_limit if self.settings else NAV_LIMIT
+        return len(self.project.questions) > limit
+
+    def _view(self, nav: Navigation, mine: str | None) -> Navigation:
+        """The site's navigation with, of the questions and the owned page folders, only
+        the one named `mine` (none for `None`)."""
+        items = [
+            item
+            for item in nav.items
+            if (folder := self.folders.get(id(item))) is None
+            or (self.project.question(folder) is None and folder not in _OWNED_TITLES)
+            or folder == mine
+        ]
+        view = Navigation(items, [])  # (given no pages, it does not look for the home page)
+        view.pages, view.homepage = nav.pages, nav.homepage
+        return view
 
     def on_page_markdown(
         self, markdown: str, page: Page, config: MkDocsConfig, files: Files
@@ -146,7 +233,7 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
             page.meta["title"] = html.escape(page.meta["title"], quote=False)
         problems = [
             f
-            for f in check_citations(self.project, {src: markdown}, self._docs)
+            for f in check_citations(self.project, {src: markdown}, self._docs, uncited=False)
             if f.severity is Severity.ERROR
         ]
         if problems:
@@ -212,21 +299,34 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
         Raw HTML, not a Markdown link, so that the source's title (untrusted text) sits in
         an attribute where no Markdown syntax in it can act.
         """
-        keys = list(self.project.sources)
         links = []
         for key in group.keys:
             if question is not None:
                 number = [u.key for u in question.sources].index(key) + 1
                 target = f"{question.id}/references.md"
             else:
-                number = keys.index(key) + 1
-                target = "bibliography.md"
+                number = self.numbers[key]
+                target = self.bibliography.page_of.get(key, BIBLIOGRAPHY)
             href = _url_to(target, page, files) + "#" + source_anchor(key)
             title = escape.attribute(self.project.sources[key].title or NO_TITLE)
             links.append(
                 f'<a class="citation" href="{escape.attribute(href)}" title="{title}">{number}</a>'
             )
         return "\\[" + ", ".join(links) + "\\]"
+
+
+_OWNED_TITLES = {"bibliography": "Bibliography pages", "questions": "Questions by task"}
+
+
+def _folder_of(item: object) -> str | None:
+    """The top docs folder a navigation item's pages are in, if they share one."""
+    if isinstance(item, Page):
+        uri = item.file.src_uri
+        return uri.split("/", 1)[0] if "/" in uri else None
+    if isinstance(item, Section):
+        folders = {_folder_of(child) for child in item.children}
+        return folders.pop() if len(folders) == 1 else None
+    return None
 
 
 def _url_to(target: str, page: Page, files: Files) -> str:

@@ -40,6 +40,7 @@ from generator.model import Location
 from generator.scanner import code_lines
 
 __all__ = [
+    "LISTING_REGIONS",
     "NAME_PATTERN",
     "ParsedPage",
     "Region",
@@ -56,11 +57,17 @@ __all__ = [
 NAME_PATTERN = r"[a-z0-9][a-z0-9-]*"
 """What a region name may look like."""
 
+LISTING_REGIONS = frozenset({"links"})
+"""Regions that list a question's sources with their links. Each link goes with a citation
+(a page that links a source must cite it), but a listing is not a use: its citations count
+neither as citing the source (`source-uncited`) nor as a "cited on" backlink."""
+
 _NAME = re.compile(rf"{NAME_PATTERN}\Z")
 # Any line that starts like an answersite comment is a marker candidate: if it is not
 # well-formed it is an error, never silently kept as text (a typo would otherwise turn
 # a region into plain text and the next run would "lose" it).
 _CANDIDATE = re.compile(r"[ \t]*<!--[ \t]*answersite", re.IGNORECASE)
+_MARKER_LINE = re.compile(r"^[ \t]*<!--[ \t]*answersite", re.IGNORECASE | re.MULTILINE)
 _BEGIN = re.compile(
     rf"[ \t]*<!--[ \t]*answersite:begin[ \t]+(?P<name>{NAME_PATTERN})[ \t]*-->[ \t]*\Z"
 )
@@ -227,7 +234,24 @@ class ParsedPage:
     def with_regions(self, regions: dict[str, Region]) -> ParsedPage:
         """Return the page with regions replaced by name, line numbers recomputed."""
         segments = [regions.get(s.name, s) if isinstance(s, Region) else s for s in self.segments]
-        return parse("".join(s if isinstance(s, str) else s.text for s in segments), self.path)
+        if any(
+            "```" in r.body or "~~~" in r.body or _MARKER_LINE.search(r.body)
+            for r in regions.values()
+        ):
+            # A new body with a fence (which may put a marker in code) or a marker-like
+            # line: parse the page again, so that it is reported as any page would be.
+            return parse("".join(s if isinstance(s, str) else s.text for s in segments), self.path)
+        line = 1
+        renumbered: list[str | Region] = []
+        for segment in segments:
+            if isinstance(segment, str):
+                renumbered.append(segment)
+                line += segment.count("\n")
+                continue
+            end = line + 1 + segment.body.count("\n")
+            renumbered.append(replace(segment, begin_line=line, end_line=end))
+            line = end + 1
+        return ParsedPage(self.path, tuple(renumbered))
 
 
 def parse(text: str, path: str) -> ParsedPage:
@@ -249,11 +273,18 @@ def parse(text: str, path: str) -> ParsedPage:
     opened: tuple[str, int, str] | None = None  # name, line, begin_text
     body: list[str] = []
     seen: dict[str, int] = {}
-    # A marker shown as an example inside code is text, as MkDocs renders it.
-    code = (
-        {line.number for line in code_lines(text) if line.code} if "answersite" in text else set()
-    )
-    for number, line in enumerate(_split_lines(text), start=1):
+    # A marker shown as an example inside code is text, as MkDocs renders it. Only a page
+    # with a fence, front matter or an indented marker-like line can have one in code.
+    lines = _split_lines(text)
+    code: set[int] = set()
+    if _MARKER_LINE.search(text) and (
+        "```" in text
+        or "~~~" in text
+        or text.startswith("---")
+        or any(line[0] in " \t" for line in lines if _CANDIDATE.match(line))
+    ):
+        code = {line.number for line in code_lines(text) if line.code}
+    for number, line in enumerate(lines, start=1):
         content = _strip_ending(line)
         if number in code or not _CANDIDATE.match(content):
             (body if opened else chunk).append(line)

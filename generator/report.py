@@ -95,10 +95,20 @@ def _summary_line(findings: Sequence[Finding]) -> str:
     return ", ".join(parts)
 
 
+INFOS_SHOWN = 5
+"""The text report shows this many infos of one code (a thousand questions without titles
+are a thousand of them); the summary counts the rest, and the other formats list all."""
+
+
 def _format_text(findings: Sequence[Finding], _version: str) -> str:
     lines: list[str] = []
     current: str | None = None
+    shown: dict[str, int] = {}
     for finding in findings:
+        if finding.severity is Severity.INFO:
+            shown[finding.code] = shown.get(finding.code, 0) + 1
+            if shown[finding.code] > INFOS_SHOWN:
+                continue
         path = finding.location.path if finding.location else ""
         if lines and path != current:
             lines.append("")  # a blank line between files
@@ -106,6 +116,11 @@ def _format_text(findings: Sequence[Finding], _version: str) -> str:
         lines.append(str(finding))
     if lines:
         lines.append("")
+    for code, count in sorted(shown.items()):
+        if count > INFOS_SHOWN:
+            lines.append(
+                f"… and {count - INFOS_SHOWN} more infos [{code}] (`--format json` lists them all)"
+            )
     lines.append(_summary_line(findings))
     return "\n".join(lines) + "\n"
 

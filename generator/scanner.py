@@ -25,8 +25,10 @@ Pure functions over strings: no I/O.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = [
@@ -57,6 +59,7 @@ _HEADING = re.compile(r"(#{1,6})((?:\\.|[^\\])*?)#*\Z")
 _SETEXT = re.compile(r"(=+|-+)\Z")
 _FRONT_MATTER = re.compile(r"-{3}[ \t]*\r?\n(?:.*?\r?\n)?(?:\.{3}|-{3})[ \t]*\r?\n", re.DOTALL)
 _ATTR_ID = re.compile(r"[ \t]*\{[^}]*#([\w:.-]+)[^}]*\}[ \t]*\Z")
+_NOT_NEWLINE = re.compile(r"[^\r\n]")
 _ATTR_LIST = re.compile(r"[ \t]*\{:?[^}]*\}[ \t]*\Z")
 
 
@@ -196,6 +199,13 @@ def code_lines(text: str) -> list[Line]:
     Returns:
         One [`Line`][generator.scanner.Line] per line, in order.
     """
+    return list(_code_lines(text))
+
+
+# A page is read by several stages in a row (its regions, its citations, its headings):
+# the last few pages' lines are kept, by text.
+@functools.lru_cache(maxsize=64)
+def _code_lines(text: str) -> tuple[Line, ...]:
     split = _split(text)
     front = _FRONT_MATTER.match(text)
     end = front.end() if front else 0
@@ -240,7 +250,7 @@ def code_lines(text: str) -> list[Line]:
         if _CONTAINER.match(stripped):
             containers.append(indent + 4)
         lines.append(Line(number, start, raw, False))
-    return lines
+    return tuple(lines)
 
 
 def _span_end(text: str, begin: int) -> tuple[int, int]:
@@ -300,11 +310,13 @@ def _mask_spans(text: str) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=8192)
 def mask_code(text: str) -> str:
     """Return `text` with every code block and code span blanked out.
 
     Every masked character becomes a space; line endings stay, so offsets, line numbers and
-    columns in the result are those of `text`.
+    columns in the result are those of `text`. The results of the last few thousand texts
+    are kept: generating a site reads each page's citations more than once.
     """
     out: list[str] = []
     paragraph: list[str] = []
@@ -314,17 +326,17 @@ def mask_code(text: str) -> str:
             out.append(_mask_paragraph(paragraph))
             paragraph.clear()
 
-    lines = code_lines(text)
+    lines = _code_lines(text)
     for line in lines:
         end = lines[line.number].start if line.number < len(lines) else len(text)
         piece = text[line.start : end]
         if line.fenced:
             # superfences replaces a fenced block by one line of the paragraph around it,
             # so a code span may open before the block and close after it.
-            paragraph.append(re.sub(r"[^\r\n]", " ", piece))
+            paragraph.append(_NOT_NEWLINE.sub(" ", piece))
         elif line.code or not line.text.strip():
             flush()
-            out.append(re.sub(r"[^\r\n]", " ", piece) if line.code else piece)
+            out.append(_NOT_NEWLINE.sub(" ", piece) if line.code else piece)
         else:
             paragraph.append(piece)
     flush()
@@ -337,6 +349,8 @@ def _mask_paragraph(pieces: list[str]) -> str:
     Python-Markdown pairs backticks in a blockquote's text after removing the `>`s, so the
     spans are found there and the masks put back at the same characters.
     """
+    if not any("`" in piece for piece in pieces):
+        return "".join(pieces)  # no code span can open
     kept: list[str] = []
     where: list[int] = []  # the offset in the joined pieces of each kept character
     offset = 0
@@ -368,11 +382,16 @@ def plain_heading(title: str) -> str:
 
 def headings(text: str) -> list[Heading]:
     """Return the ATX headings outside code, with the ids MkDocs's `toc` extension gives them."""
+    return list(_headings(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _headings(text: str) -> tuple[Heading, ...]:
     from markdown.extensions.toc import slugify, unique
 
     found: list[Heading] = []
     used: set[str] = set()
-    lines = code_lines(text)
+    lines = _code_lines(text)
     for line in lines:
         if line.code:
             continue
@@ -388,10 +407,10 @@ def headings(text: str) -> list[Heading]:
             anchor = unique(slugify(html.unescape(plain_heading(title)), "-"), used)
         number = line.number if _HEADING.match(line.text.strip()) else line.number - 1
         found.append(Heading(number, level, plain_heading(title), anchor))
-    return found
+    return tuple(found)
 
 
-def _heading_of(lines: list[Line], index: int) -> tuple[int, str]:
+def _heading_of(lines: Sequence[Line], index: int) -> tuple[int, str]:
     """The level and raw title of the heading at `lines[index]`, or `(0, "")`.
 
     ATX headings as Python-Markdown reads them (`#` to `######`, closing `#`s dropped); a

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.errors import ConfigError
+from generator.layout import NAV_LIMIT
 from generator.model import Location
 
 if TYPE_CHECKING:
@@ -50,6 +51,9 @@ class Settings:
         check_links: Whether the plugin checks the built site's links.
         template_dirs: The theme's `custom_dir`, if set: the link check looks there for
             links that were not written in Markdown.
+        nav_limit: Up to this many questions, the navigation and the home page show every
+            question; above, each page's navigation shows its own question only and the
+            home page lists the questions by task.
     """
 
     root: Path
@@ -61,6 +65,7 @@ class Settings:
     allow_schemes: tuple[str, ...] = ()
     check_links: bool = True
     template_dirs: tuple[Path, ...] = ()
+    nav_limit: int = NAV_LIMIT
 
 
 def settings_from(config: MkDocsConfig, options: AnswersiteConfig | None) -> Settings:
@@ -98,6 +103,7 @@ def _settings(
         allow_schemes=tuple(options["allow_schemes"]),
         check_links=options["check_links"],
         template_dirs=(Path(custom_dir),) if custom_dir else (),
+        nav_limit=options["nav_limit"],
     )
 
 

@@ -24,6 +24,7 @@ from merge3 import Merge3
 
 from generator.errors import RegionError, WriteError
 from generator.files import Pending, prepare
+from generator.layout import OWNED_MARK
 from generator.model import Finding, Location, PagePlan, Severity
 from generator.regions import (
     Region,
@@ -34,7 +35,16 @@ from generator.regions import (
     parse,
 )
 
-__all__ = ["STATE_PATH", "Change", "apply_changes", "diff_changes", "plan_pages"]
+__all__ = [
+    "STATE_PATH",
+    "Change",
+    "Planner",
+    "apply_changes",
+    "diff_changes",
+    "owned_pages",
+    "plan_pages",
+    "plan_removals",
+]
 
 DRAFT_PREFIX = "draft-"
 """Regions named so hold drafts: deleting one replaces it for good, silently."""
@@ -42,7 +52,7 @@ DRAFT_PREFIX = "draft-"
 STATE_PATH = ".answersite/regions.json"
 """Where the last generated body of each region is recorded, relative to the project root."""
 
-Status = Literal["created", "updated", "unchanged", "kept"]
+Status = Literal["created", "updated", "unchanged", "kept", "removed"]
 State = dict[str, dict[str, str]]
 _Kind = Literal["replaced", "kept", "edited", "no-base", "unresolved", "merged", "conflict"]
 _CONFLICT_HINT = (
@@ -108,8 +118,9 @@ class Change:
         path: The file, relative to the project root.
         old: The current text, or `None` if the file does not exist.
         new: The planned text (equal to `old` when nothing changes).
-        status: `created`, `updated`, `unchanged`, or `kept` (left untouched because of
-            an error finding such as `region-edited`).
+        status: `created`, `updated`, `unchanged`, `kept` (left untouched because of
+            an error finding such as `region-edited`), or `removed` (an owned page the
+            site no longer has; `new` is empty).
     """
 
     path: str
@@ -119,8 +130,8 @@ class Change:
 
     @property
     def changed(self) -> bool:
-        """Whether applying this change writes the file."""
-        return self.old != self.new
+        """Whether applying this change writes (or removes) the file."""
+        return self.status == "removed" or self.old != self.new
 
 
 @dataclass(frozen=True)
@@ -150,32 +161,70 @@ def plan_pages(
         RegionError: A marker is damaged in any page, a page is not UTF-8, or the state
             file cannot be read.
     """
-    paths = [page.path for page in pages]
-    for path in paths:
-        if path == STATE_PATH or path.startswith("/") or ".." in PurePosixPath(path).parts:
-            raise ValueError(f"page path must be relative to the project root, got {path!r}")
-    if len(set(paths)) != len(paths):
-        raise ValueError(f"duplicate page paths in {paths!r}")
-    old_state_text = _read(root, STATE_PATH)
-    state = _load_state(old_state_text)
-    changes: list[Change] = []
-    findings: list[Finding] = []
-    new_state: State = {}
-    for page in pages:
-        change, page_findings, page_state = _plan_page(
-            page, _read(root, page.path), state.get(page.path, {}), merge=merge
-        )
-        changes.append(change)
-        findings.extend(page_findings)
-        if page_state:
-            new_state[page.path] = page_state
-    if old_state_text is not None and new_state == state:
-        changes.append(Change(STATE_PATH, old_state_text, old_state_text, "unchanged"))
-    elif new_state or old_state_text is not None:
-        text = json.dumps(new_state, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
-        status: Status = "created" if old_state_text is None else "updated"
-        changes.append(Change(STATE_PATH, old_state_text, text, status))
-    return changes, findings
+    planner = Planner(root, merge=merge)
+    planner.plan(pages)
+    return planner.finish()
+
+
+class Planner:
+    """Plans pages in several batches (a batch may depend on the text planned before it),
+    then the region state file once, for all of them.
+
+    Args:
+        root: The project root.
+        merge: 3-way merge new content into hand-edited regions instead of refusing.
+
+    Raises:
+        RegionError: The state file cannot be read.
+    """
+
+    def __init__(self, root: Path, *, merge: bool = False) -> None:
+        self.root = root
+        self.merge = merge
+        self._old_state_text = _read(root, STATE_PATH)
+        self._state = _load_state(self._old_state_text)
+        self._new_state: State = {}
+        self._changes: list[Change] = []
+        self._findings: list[Finding] = []
+        self._paths: set[str] = set()
+
+    def plan(self, pages: Sequence[PagePlan]) -> list[Change]:
+        """Plan a batch of pages; return their changes, in order.
+
+        Raises:
+            RegionError: A marker is damaged in a page, or a page is not UTF-8.
+            ValueError: A path is not relative to the root, or planned twice.
+        """
+        for page in pages:
+            path = page.path
+            if path == STATE_PATH or path.startswith("/") or ".." in PurePosixPath(path).parts:
+                raise ValueError(f"page path must be relative to the project root, got {path!r}")
+            if path in self._paths:
+                raise ValueError(f"duplicate page paths: {path!r} is planned twice")
+            self._paths.add(path)
+        batch: list[Change] = []
+        for page in pages:
+            change, page_findings, page_state = _plan_page(
+                page, _read(self.root, page.path), self._state.get(page.path, {}), merge=self.merge
+            )
+            batch.append(change)
+            self._findings.extend(page_findings)
+            if page_state:
+                self._new_state[page.path] = page_state
+        self._changes.extend(batch)
+        return batch
+
+    def finish(self) -> tuple[list[Change], list[Finding]]:
+        """Every change planned (then the state file's), and every finding."""
+        changes = list(self._changes)
+        old = self._old_state_text
+        if old is not None and self._new_state == self._state:
+            changes.append(Change(STATE_PATH, old, old, "unchanged"))
+        elif self._new_state or old is not None:
+            text = json.dumps(self._new_state, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+            status: Status = "created" if old is None else "updated"
+            changes.append(Change(STATE_PATH, old, text, status))
+        return changes, list(self._findings)
 
 
 def apply_changes(root: Path, changes: Sequence[Change]) -> tuple[list[str], list[Finding]]:
@@ -198,7 +247,12 @@ def apply_changes(root: Path, changes: Sequence[Change]) -> tuple[list[str], lis
     Raises:
         WriteError: A file could not be written; nothing was written.
     """
-    todo = [change for change in changes if change.changed and change.path != STATE_PATH]
+    removals = [change for change in changes if change.status == "removed"]
+    todo = [
+        change
+        for change in changes
+        if change.changed and change.path != STATE_PATH and change.status != "removed"
+    ]
     state = next((c for c in changes if c.changed and c.path == STATE_PATH), None)
     pending = _prepare_all(root, [*todo, *([state] if state else [])])
     written: list[str] = []
@@ -220,6 +274,21 @@ def apply_changes(root: Path, changes: Sequence[Change]) -> tuple[list[str], lis
             continue
         item.commit()
         written.append(change.path)
+    for change in removals:
+        if _read_or_none(root, change.path) != change.old:
+            findings.append(
+                Finding(
+                    "page-changed",
+                    Severity.ERROR,
+                    "the page changed while answersite was generating, so it was left as it is now",
+                    Location(change.path),
+                    "run `answersite generate` again",
+                )
+            )
+            continue
+        (root / change.path).unlink(missing_ok=True)
+        _remove_empty_folders(root, change.path)
+        written.append(change.path)
     if state is not None:
         item = pending[-1]
         if skipped:  # the skipped pages keep their old merge bases
@@ -235,6 +304,65 @@ def apply_changes(root: Path, changes: Sequence[Change]) -> tuple[list[str], lis
         else:
             item.abort()
     return written, findings
+
+
+def owned_pages(root: Path, docs: str, folders: Sequence[str]) -> list[str]:
+    """The pages under the docs folders `folders` that answersite generated in full
+    (their first line is `OWNED_MARK`), as project-relative paths, sorted."""
+    found = []
+    for folder in folders:
+        base = root / docs / folder
+        if not base.is_dir():
+            continue
+        for path in sorted(base.rglob("*.md")):
+            try:
+                with path.open("rb") as handle:
+                    first = handle.readline().decode("utf-8", "replace").rstrip("\r\n")
+            except OSError:
+                continue
+            if first == OWNED_MARK:
+                found.append(path.relative_to(root).as_posix())
+    return found
+
+
+def plan_removals(root: Path, paths: Sequence[str]) -> tuple[list[Change], list[Finding]]:
+    """Plan the removal of owned pages the site no longer has.
+
+    A page whose region was edited by hand is kept and reported (`page-orphaned`):
+    answersite never deletes a person's words.
+    """
+    changes: list[Change] = []
+    findings: list[Finding] = []
+    for path in paths:
+        old = _read(root, path)
+        if old is None:
+            continue
+        page = parse(old, path)
+        if any(region.edited for region in page.regions):
+            findings.append(
+                Finding(
+                    "page-orphaned",
+                    Severity.WARNING,
+                    "answersite no longer generates this page, but it was edited by hand, "
+                    "so it was kept",
+                    Location(path),
+                    "move what you wrote to a page of your own, then delete this file",
+                )
+            )
+            continue
+        changes.append(Change(path, old, "", "removed"))
+    return changes, findings
+
+
+def _remove_empty_folders(root: Path, path: str) -> None:
+    """Remove the folders of a removed page that are now empty (not the docs folder)."""
+    folder = (root / path).parent
+    for _ in range(len(PurePosixPath(path).parts) - 2):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
 
 
 def _prepare_all(root: Path, changes: Sequence[Change]) -> list[Pending]:
@@ -287,7 +415,7 @@ def diff_changes(changes: Sequence[Change]) -> str:
             old.splitlines(keepends=True),
             change.new.splitlines(keepends=True),
             "/dev/null" if change.old is None else f"a/{change.path}",
-            f"b/{change.path}",
+            "/dev/null" if change.status == "removed" else f"b/{change.path}",
         )
         for line in lines:
             out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")

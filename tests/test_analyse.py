@@ -162,6 +162,25 @@ def test_a_provided_source_cited_on_no_page_of_its_question() -> None:
     ]
 
 
+LISTING = (
+    "Intro [@kim2022mssnet].\n\n<!-- answersite:begin links -->\n\n"
+    "- *K* [@kim2022mssnet], related paper\n- *L* [@liu2024littlebig; @nope], related paper\n\n"
+    "<!-- answersite:end links -->\n"
+)
+
+
+def test_a_listing_of_the_sources_is_not_a_use_of_them() -> None:
+    """The links region cites each source beside its links, but the answer may not use it."""
+    findings = check_citations(PROJECT, {"q1/index.md": LISTING})
+    assert [(f.code, f.location) for f in findings] == [
+        ("citation-unknown-key", Location("docs/q1/index.md", 6, 7)),  # still checked
+        ("source-uncited", Location(QFILE, 9)),
+    ]
+    assert index_citations({"q1/index.md": LISTING}) == {
+        "kim2022mssnet": [Citer("q1/index.md", "Index", 1)]
+    }
+
+
 def test_citations_in_code_are_not_checked() -> None:
     pages = {"q1/index.md": "[@kim2022mssnet] [@liu2024littlebig]\n\n```\n[@nope]\n```\n"}
     assert check_citations(PROJECT, pages) == []

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
+from generator.load import load_project
+from generator.model import Workflow
 from generator.regions import Region, parse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,6 +70,79 @@ def test_overview_answers_first_then_each_seed_point_has_a_section() -> None:
     assert all(f"[@{key}]" in short for key in KEYS)
 
 
+def _short_answer() -> str:
+    return _prose(DOCS / "index.md").split("## Short answer", 1)[1].split("\n## ", 1)[0]
+
+
+def test_short_answer_is_hedged_first_then_plain_bullets_each_with_its_source() -> None:
+    short = _short_answer()
+    before, bullets = short.split("\n- ", 1)[0], re.findall(r"^- (.+(?:\n  .+)*)", short, re.M)
+    lead = " ".join(before.split())
+    # The hedge comes before anything is said about how the user's app works.
+    assert "apps like yours typically" in lead.lower()
+    assert "none of the four sources is a photo upscaler" in lead
+    assert "our reasoning" in lead
+    assert len(bullets) >= 4
+    paragraphs = [b for b in re.split(r"\n\s*\n", short.strip()) if not b.startswith("- ")]
+    for block in [*paragraphs, *bullets]:
+        words = len(block.split())
+        assert words <= 70, f"{words} words: too long for a phone screen: {block[:60]}…"
+    # A bullet cites the source it names, and names the source it cites.
+    for bullet in bullets:
+        cited = set(re.findall(r"@([\w:./+-]+)", bullet))
+        named = {key for key, name in NAMES.items() if name in bullet}
+        assert cited and cited == named, bullet
+    # No count the list does not keep ("three reasons", then four ideas).
+    assert not re.search(r"\b(two|three|four|five|six|\d+) (reasons|ideas|ways)\b", short)
+
+
+def test_the_answer_page_lists_the_provided_links_from_the_reference_set() -> None:
+    page = parse((DOCS / "index.md").read_text(encoding="utf-8"), "index.md")
+    links = next(r for r in page.regions if r.name == "links")
+    assert set(re.findall(r'href="([^"]+)"', links.body)) == PROVIDED
+    # Under the answer's own "Papers and tools" heading, not only one click away.
+    before = page.text[: page.text.index("<!-- answersite:begin links")]
+    assert before.rstrip().rsplit("\n## ", 1)[1].startswith("Papers and tools")
+
+
+def _workflow() -> Workflow:
+    project, findings = load_project(ROOT)
+    assert findings == []
+    workflow = next(q for q in project.questions if q.id == Q).workflow
+    assert workflow is not None, "the default question states its workflow"
+    return workflow
+
+
+def _downstream(workflow: Workflow, start: str, without: str = "") -> set[str]:
+    seen, todo = set(), [start]
+    while todo:
+        node = todo.pop()
+        for edge in workflow.edges:
+            if edge.source == node and edge.target not in seen | {without}:
+                seen.add(edge.target)
+                todo.append(edge.target)
+    return seen
+
+
+def test_nothing_learned_runs_at_the_output_size_after_the_learned_enlargement() -> None:
+    """The heavy work stays at the input size: the image-guided step IS the upsampling."""
+    workflow = _workflow()
+    learned = {n.id for n in workflow.nodes if n.basis != "ours"}
+    enlarging = [n.id for n in workflow.nodes if n.id in learned and "3H×3W" in n.gives]
+    assert len(enlarging) == 1
+    assert _downstream(workflow, enlarging[0]) & learned == set()
+
+
+def test_the_enlarged_base_is_the_photo_the_optional_deblur_gives() -> None:
+    """No edge skips the deblurring node: when it runs, the result is built on its output."""
+    workflow = _workflow()
+    source = next(n.id for n in workflow.nodes if n.kind == "input")
+    output = next(n.id for n in workflow.nodes if n.kind == "output")
+    provided = next(n.id for n in workflow.nodes if n.basis == "provided")
+    assert output in _downstream(workflow, source)
+    assert output not in _downstream(workflow, source, without=provided)
+
+
 def test_detail_pages_have_their_sections() -> None:
     assert _prose(DOCS / "task.md").startswith("# What task is this?")
     assert "## What the provided sources do instead" in _prose(DOCS / "task.md")
@@ -96,6 +171,7 @@ def test_every_paragraph_that_names_a_source_cites_one() -> None:
 
 def test_the_answer_says_none_of_the_sources_is_an_upscaler_and_marks_reasoning() -> None:
     text = "".join(_prose(DOCS / p) for p in ("index.md", "task.md", "workflow.md"))
+    text = " ".join(text.split())  # a line break is not a change of wording
     assert "none of the four sources is a photo upscaler" in text
     assert "None of the four provided sources performs ×3 single-image super-resolution" in text
     lowered = text.lower()
@@ -134,9 +210,10 @@ def test_built_references_page_has_every_provided_link_and_nothing_else(
     code, _, err = run_cli("build", "--project", project)
     assert code == 0, err
     site = project / "site"
-    tree = LexborHTMLParser((site / Q / "references/index.html").read_text(encoding="utf-8"))
-    hrefs = {a.attributes.get("href") for a in tree.css("a[href]")}
-    assert hrefs >= PROVIDED
+    for page in ("references/index.html", "index.html"):  # the answer page links them too
+        tree = LexborHTMLParser((site / Q / page).read_text(encoding="utf-8"))
+        hrefs = {a.attributes.get("href") for a in tree.css("a[href]")}
+        assert hrefs >= PROVIDED, page
     external: set[str] = set()
     for page in site.rglob("*.html"):
         tree = LexborHTMLParser(page.read_text(encoding="utf-8"))

@@ -164,3 +164,28 @@ def test_a_source_without_a_title_says_so_and_where_to_add_it() -> None:
         "*Title not given with the question: add `title:` to the source at references/q.yaml:4.*"
     ) in body
     assert format_citation(source) == "*Title not given with the question*."
+
+
+def test_the_question_page_lists_each_source_with_its_citation_and_links() -> None:
+    paper = Source(
+        "p",
+        "A <b>bold</b> title",
+        Location("r.bib", 1),
+        url="https://papers.example/1?a=1&b=2",
+        code="https://code.example/p",
+    )
+    bare = Source("m", "", Location("r.yaml", 2))
+    uses = (
+        SourceUse("p", "related-paper", "", Location("q.yaml", 3)),
+        SourceUse("m", "recommended-model", "", Location("q.yaml", 4), model="Net`x`"),
+    )
+    question = Question("q", "Q", "Why?", uses, Location("q.yaml", 1))
+    plans = render_content_pages(Project({"p": paper, "m": bare}, (question,)))
+    body = next(p for p in plans if p.path == "docs/q/index.md").regions["links"]
+    assert body == (
+        "- *A &lt;b&gt;bold&lt;/b&gt; title* [@p], related paper: "
+        '<a href="https://papers.example/1?a=1&#38;b=2">paper</a> · '
+        '<a href="https://code.example/p">code</a>\n'
+        "- <code>Net&#96;x&#96;</code> [@m], recommended model: "
+        "no link was given with the question\n"
+    )

@@ -193,3 +193,21 @@ def test_the_version_is_written_only_in_pyproject() -> None:
     package = Path(__file__).resolve().parent.parent / "generator"
     for path in package.rglob("*.py"):
         assert f'"{version("answersite")}"' not in path.read_text(encoding="utf-8"), path
+
+
+def test_text_shows_a_few_infos_of_a_code_and_counts_the_rest() -> None:
+    # A thousand questions without paper titles are a thousand infos: five are shown.
+    infos = [
+        Finding("ref-missing-title", Severity.INFO, "no title", Location(f"r/q{n:04}.yaml", 3))
+        for n in range(1000)
+    ]
+    error = Finding("yaml-syntax", Severity.ERROR, "bad", Location("r/z.yaml", 1))
+    text = format_findings([*infos, error], "text")
+
+    assert text.count("no title") == 5
+    assert "r/z.yaml:1: error: bad [yaml-syntax]" in text  # errors are never folded
+    assert text.endswith(
+        "… and 995 more infos [ref-missing-title] (`--format json` lists them all)\n"
+        "1 error, 0 warnings, 1000 infos\n"
+    )
+    assert len(json.loads(format_findings(infos, "json"))["findings"]) == 1000

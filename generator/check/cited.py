@@ -7,7 +7,8 @@ source's anchor (`ref-<key>`)? A bare link to a paper tells a reader less than a
 and it escapes the numbering and the backlinks of the references page.
 
 The pages whose job is to list sources link every source without citing it, and are
-exempt: the `bibliography` page and each question's `references` page.
+exempt: the `bibliography` page and its pages (`bibliography/…`), and each question's
+`references` page.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from generator.check.urls import clean_href, md_to_site_files, normalize_url, sc
 from generator.model import source_anchor
 
 __all__ = ["CitationCheck", "listing_pages"]
+
+# The pages of a split bibliography (see generator.layout): they list sources too.
+_BIBLIOGRAPHY_PAGES = "bibliography/"
 
 
 def listing_pages(questions: Iterable[str]) -> set[str]:
@@ -77,7 +81,7 @@ class CitationCheck:
             linked: Normalised source URL -> the index of its first link in the page.
             problem: Makes a problem from a link index, a message, a hint and a key.
         """
-        if page.path in self.exempt:
+        if page.path in self.exempt or page.path.startswith(_BIBLIOGRAPHY_PAGES):
             return []
         found = []
         for source, index in linked.items():

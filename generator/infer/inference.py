@@ -118,12 +118,22 @@ def _pattern(phrase: str) -> re.Pattern[str] | None:
     return re.compile(r"(?<![\w-])" + re.escape(needle).replace(r"\ ", r"[\s-]") + r"(?![\w-])")
 
 
+@functools.lru_cache(maxsize=4096)
+def _compiled(phrases: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str], str], ...]:
+    """Each phrase with a cheap test (its first word's first letters) and its pattern."""
+    out = []
+    for phrase in phrases:
+        pattern = _pattern(phrase)
+        if pattern is not None:
+            out.append((phrase.split()[0][:3].casefold(), pattern, phrase))
+    return tuple(out)
+
+
 def _matches(text: str, phrases: Iterable[str]) -> list[tuple[int, int, str]]:
     """Every whole-word occurrence of each phrase: `(start, end, phrase)`."""
     found: list[tuple[int, int, str]] = []
-    for phrase in phrases:
-        pattern = _pattern(phrase)
-        if pattern is not None and phrase.split()[0][:3].casefold() in text:
+    for head, pattern, phrase in _compiled(tuple(phrases)):
+        if head in text:
             found.extend((m.start(), m.end(), phrase) for m in pattern.finditer(text))
     return found
 
@@ -144,15 +154,48 @@ def _longest(matches: list[tuple[int, int, str, str]]) -> list[tuple[int, int, s
     return kept
 
 
+_PhraseIndex = dict[str, tuple[tuple[re.Pattern[str], str, str], ...]]
+# By the identity of the entry list (hashing a vocabulary's entries costs more than a lookup).
+_INDEXES: dict[int, tuple[Sequence[TaskKind | Technique], _PhraseIndex]] = {}
+
+
+def _phrase_index(entries: Sequence[TaskKind | Technique]) -> _PhraseIndex:
+    """Every entry's phrases, by their cheap test: head → (pattern, phrase, entry id)."""
+    known = _INDEXES.get(id(entries))
+    if known is not None and known[0] is entries:
+        return known[1]
+    index: dict[str, list[tuple[re.Pattern[str], str, str]]] = {}
+    for entry in entries:
+        for head, pattern, phrase in _compiled(tuple(entry.phrases)):
+            index.setdefault(head, []).append((pattern, phrase, entry.id))
+    found = {head: tuple(entries) for head, entries in index.items()}
+    if len(_INDEXES) > 8:
+        _INDEXES.clear()
+    _INDEXES[id(entries)] = (entries, found)
+    return found
+
+
+def _all_matches(
+    text: str, entries: Sequence[TaskKind | Technique]
+) -> list[tuple[int, int, str, str]]:
+    """Every whole-word occurrence of every entry's phrases: `(start, end, phrase, id)`.
+
+    One pass over the distinct heads of all the phrases, not one call per entry.
+    """
+    return [
+        (match.start(), match.end(), phrase, entry_id)
+        for head, candidates in _phrase_index(entries).items()
+        if head in text
+        for pattern, phrase, entry_id in candidates
+        for match in pattern.finditer(text)
+    ]
+
+
 def _task_scores(
     text: str, tasks: Sequence[TaskKind], weight: int = 1
 ) -> dict[str, tuple[int, list[str]]]:
     """Task id → (score, phrases matched): a phrase scores its number of words."""
-    raw = [
-        (start, end, phrase, task.id)
-        for task in tasks
-        for start, end, phrase in _matches(text, task.phrases)
-    ]
+    raw = _all_matches(text, tasks)
     scores: dict[str, tuple[int, list[str]]] = {}
     for _start, _end, phrase, task_id in _longest(raw):
         score, phrases = scores.get(task_id, (0, []))
@@ -473,12 +516,7 @@ def _one_family(rivals: list[str], leader: TaskKind, knowledge: Knowledge) -> bo
 
 
 def _techniques(text: str, knowledge: Knowledge) -> tuple[tuple[Technique, str], ...]:
-    normal = _normal(text)
-    raw = [
-        (start, end, phrase, technique.id)
-        for technique in knowledge.techniques
-        for start, end, phrase in _matches(normal, technique.phrases)
-    ]
+    raw = _all_matches(_normal(text), knowledge.techniques)
     first: dict[str, str] = {}
     for _start, _end, phrase, technique_id in sorted(_longest(raw)):
         first.setdefault(technique_id, phrase)

@@ -54,11 +54,12 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _NODE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 RESERVED_IDS = frozenset(
-    ("bibliography", "index", "search", "assets", "reference", "404", "sitemap")
+    ("bibliography", "index", "search", "assets", "reference", "404", "sitemap", "questions")
 )
 """Ids a question cannot have: its folder or page would replace a page or folder of the site
-(`bibliography.md`, `index.md`, `404.html`, `sitemap.xml`, the search index, the theme's
-assets, the API reference)."""
+(`bibliography.md` and its pages, `index.md`, the lists of questions by task in
+`questions/`, `404.html`, `sitemap.xml`, the search index, the theme's assets, the API
+reference)."""
 
 
 def read_question(
