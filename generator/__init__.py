@@ -7,6 +7,8 @@ MkDocs builds the site with the `answersite` plugin, and `check` validates the b
 plugin.
 """
 
+from typing import TYPE_CHECKING
+
 from generator.errors import ConfigError, GeneratorError, InputError, RegionError, WriteError
 from generator.model import (
     Finding,
@@ -42,14 +44,22 @@ __all__ = [
 ]
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("answersite")
-    except PackageNotFoundError:  # run from a source tree that was never installed
-        return "0+unknown"
-
-
-__version__ = _version()
+__version__: str
 """The installed version, from the package metadata (`pyproject.toml` is its one home)."""
+
+if not TYPE_CHECKING:  # for mypy, `__version__` is the string declared above
+
+    def __getattr__(name: str) -> str:
+        # The version is read from the package metadata only when asked for: importing
+        # `importlib.metadata` would add about 20 ms to every command, `answersite check`
+        # on a small site among them.
+        if name == "__version__":
+            from importlib.metadata import PackageNotFoundError, version
+
+            try:
+                found = version("answersite")
+            except PackageNotFoundError:  # run from a source tree that was never installed
+                found = "0+unknown"
+            globals()["__version__"] = found
+            return found
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -12,14 +12,17 @@ import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
-from generator import __version__, pipeline
+import generator
 from generator.errors import ConfigError, GeneratorError, InputError, RegionError, WriteError
 from generator.model import Finding, Project
 from generator.progress import terminal
 from generator.report import exit_code
 from generator.settings import Settings, load_mkdocs_config, read_settings
-from generator.write import diff_changes
+
+# Each command imports the stages it runs, when it runs: `answersite check` then loads no
+# template engine, Markdown or MkDocs machinery (`tests/test_architecture.py` guards it).
 
 __all__ = ["ExitCode", "entrypoint", "main"]
 
@@ -34,6 +37,17 @@ class ExitCode:
     INTERNAL = 4
     INTERRUPTED = 130
     """Ctrl-C: 128 + SIGINT, as a shell reports it."""
+
+
+class _Version(argparse.Action):
+    """`--version`: the version is read from the package metadata only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        print(f"answersite {generator.__version__}")
+        parser.exit()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -56,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
         description="A question and its provided sources -> a cited, link-checked MkDocs site.",
         parents=[common],
     )
-    parser.add_argument("--version", action="version", version=f"answersite {__version__}")
+    parser.add_argument("--version", action=_Version, help="show program's version number and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     generate = commands.add_parser(
@@ -166,7 +180,7 @@ def _print_findings(findings: list[Finding], fmt: str) -> None:
 
     if not findings and fmt == "text":
         return
-    text = format_findings(findings, fmt, tool_version=__version__)
+    text = format_findings(findings, fmt, tool_version=generator.__version__)
     stream = sys.stdout if fmt != "text" else sys.stderr
     print(text, end="" if text.endswith("\n") else "\n", file=stream)
 
@@ -174,6 +188,9 @@ def _print_findings(findings: list[Finding], fmt: str) -> None:
 def _generate(
     args: argparse.Namespace, root: Path, fmt: str, keep: list[Project] | None = None
 ) -> int:
+    from generator import pipeline
+    from generator.write import diff_changes
+
     settings = read_settings(root)
     project, warnings = pipeline.load_with_warnings(settings)
     if keep is not None:
@@ -289,7 +306,7 @@ def _serve(args: argparse.Namespace, root: Path, fmt: str) -> int:
 
 
 def _check(args: argparse.Namespace, root: Path, fmt: str) -> int:
-    from generator import check
+    from generator import check, pipeline
 
     settings = read_settings(root)
     project = pipeline.load(settings)

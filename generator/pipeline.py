@@ -10,27 +10,22 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator.analyse import check_citations, index_citations
 from generator.check import LinkPolicy, check_site
 from generator.errors import InputError
-from generator.files import remove_stale_temps
-from generator.infer import QuestionInference, infer_question, load_knowledge
 from generator.layout import BIBLIOGRAPHY, OWNED_FOLDERS
 from generator.load import VOCABULARY_FILE, load_project, read_pages
 from generator.model import Finding, Project, Severity
 from generator.progress import Track, silent
-from generator.render import render_content_pages, render_reference_pages
 from generator.settings import Settings
 from generator.suggest import suggest
-from generator.write import (
-    STATE_PATH,
-    Change,
-    Planner,
-    apply_changes,
-    owned_pages,
-    plan_removals,
-)
+
+# `infer` and `generate` import their stages when they run, so that `answersite check`
+# (load, then check) loads no template engine (`tests/test_architecture.py` guards it).
+if TYPE_CHECKING:
+    from generator.infer import QuestionInference
+    from generator.write import Change
 
 __all__ = [
     "Generated",
@@ -105,6 +100,8 @@ def infer(
         InputError: The project's vocabulary has an error, or a question states a task
             kind the vocabulary does not know.
     """
+    from generator.infer import infer_question, load_knowledge
+
     rel = f"{settings.references}/{VOCABULARY_FILE}"
     knowledge, findings = load_knowledge(settings.root / rel, shown_as=rel)
     for question in project.questions:
@@ -157,6 +154,11 @@ def generate(
         RegionError: A damaged marker anywhere; nothing is written.
         WriteError: A page cannot be written (read-only, disk full); nothing is written.
     """
+    from generator.analyse import check_citations, index_citations
+    from generator.files import remove_stale_temps
+    from generator.render import render_content_pages, render_reference_pages
+    from generator.write import STATE_PATH, Planner, apply_changes, owned_pages, plan_removals
+
     docs = settings.docs
     _check_question_folders(settings, project)
     removed: list[str] = []

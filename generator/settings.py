@@ -3,25 +3,37 @@
 [`Settings`][generator.settings.Settings] is built from a loaded `MkDocsConfig` and the
 plugin's options ([`AnswersiteConfig`][generator.config.AnswersiteConfig]): by the plugin
 in `on_config`, and by the command line through
-[`read_settings`][generator.settings.read_settings], which uses MkDocs's own loader.
+[`read_settings`][generator.settings.read_settings], which reads the few values it needs
+the way MkDocs's loader does ([`mkdocs_yml`][generator.mkdocs_yml]) and asks MkDocs's own
+loader whenever that reader is unsure, so that a command such as `answersite check` does
+not import MkDocs's config machinery and every plugin.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mkdocs.config.defaults import MkDocsConfig
-
-from generator.config import AnswersiteConfig
 from generator.errors import ConfigError
 from generator.layout import NAV_LIMIT
 from generator.model import Location
 
-__all__ = ["Settings", "load_mkdocs_config", "read_settings", "settings_from"]
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from generator.config import AnswersiteConfig
+
+__all__ = [
+    "Settings",
+    "load_mkdocs_config",
+    "read_settings",
+    "read_settings_with_mkdocs",
+    "settings_from",
+]
 
 
 @dataclass(frozen=True)
@@ -61,25 +73,43 @@ def settings_from(config: MkDocsConfig, options: AnswersiteConfig | None) -> Set
 
     Without the plugin, its defaults apply.
     """
-    options = options if options is not None else _default_options()
-    root = Path(config.config_file_path).resolve().parent
-    docs = Path(os.path.relpath(Path(config.docs_dir).resolve(), root)).as_posix()
-    custom_dir = config.theme.custom_dir
+    return _settings(
+        config.config_file_path,
+        config.docs_dir,
+        config.site_dir,
+        config.site_url,
+        config.theme.custom_dir,
+        options if options is not None else _default_options(),
+    )
+
+
+def _settings(
+    config_file_path: str,
+    docs_dir: str,
+    site_dir: str,
+    site_url: str | None,
+    custom_dir: str | None,
+    options: Mapping[str, Any],
+) -> Settings:
+    """Settings from the values of a validated config: the one place they are derived."""
+    root = Path(config_file_path).resolve().parent
     return Settings(
         root=root,
-        docs=docs,
-        references=options.references,
-        site_dir=Path(config.site_dir),
-        site_url=config.site_url or None,
-        allow=tuple(options.allow),
-        allow_schemes=tuple(options.allow_schemes),
-        check_links=options.check_links,
+        docs=Path(os.path.relpath(Path(docs_dir).resolve(), root)).as_posix(),
+        references=options["references"],
+        site_dir=Path(site_dir),
+        site_url=site_url or None,
+        allow=tuple(options["allow"]),
+        allow_schemes=tuple(options["allow_schemes"]),
+        check_links=options["check_links"],
         template_dirs=(Path(custom_dir),) if custom_dir else (),
-        nav_limit=options.nav_limit,
+        nav_limit=options["nav_limit"],
     )
 
 
 def _default_options() -> AnswersiteConfig:
+    from generator.config import AnswersiteConfig
+
     options = AnswersiteConfig()
     options.load_dict({})
     options.validate()  # fills in the defaults, which are valid
@@ -113,12 +143,7 @@ def load_mkdocs_config(
     from mkdocs import exceptions
     from mkdocs.config import load_config
 
-    path = root / config_file
-    if not path.is_file():
-        raise ConfigError(
-            f"no {config_file} in {root}",
-            hint="run answersite in the project folder, or pass --project DIR",
-        )
+    path = _config_path(root, config_file)
     collected = _Collect()
     logger = logging.getLogger("mkdocs.config")
     logger.addHandler(collected)
@@ -137,12 +162,51 @@ def load_mkdocs_config(
         logger.propagate = propagate
 
 
+def _config_path(root: Path, config_file: str) -> Path:
+    path = root / config_file
+    if not path.is_file():
+        raise ConfigError(
+            f"no {config_file} in {root}",
+            hint="run answersite in the project folder, or pass --project DIR",
+        )
+    return path
+
+
 def read_settings(root: Path, config_file: str = "mkdocs.yml") -> Settings:
+    """Read a project's settings as MkDocs's loader and the plugin see them.
+
+    The values are read without MkDocs's config machinery when
+    [`read_plain`][generator.mkdocs_yml.read_plain] is sure of them, else through MkDocs's
+    own loader ([`read_settings_with_mkdocs`][generator.settings.read_settings_with_mkdocs]).
+    Only the values the settings hold are read: a mistake elsewhere in `mkdocs.yml` is left
+    to the build to report.
+
+    Raises:
+        ConfigError: `mkdocs.yml` is missing or invalid.
+    """
+    from generator.mkdocs_yml import default_options, read_plain
+
+    plain = read_plain(str(_config_path(root, config_file)))
+    if plain is None:
+        return read_settings_with_mkdocs(root, config_file)
+    return _settings(
+        plain.config_file_path,
+        plain.docs_dir,
+        plain.site_dir,
+        plain.site_url,
+        plain.custom_dir,
+        plain.options if plain.options is not None else default_options(),
+    )
+
+
+def read_settings_with_mkdocs(root: Path, config_file: str = "mkdocs.yml") -> Settings:
     """Read a project's settings through MkDocs's own config loader (one schema, not two).
 
     Raises:
         ConfigError: `mkdocs.yml` is missing or invalid.
     """
+    from generator.config import AnswersiteConfig
+
     config = load_mkdocs_config(root, config_file)
     plugin = config.plugins.get("answersite")
     options = plugin.config if plugin is not None else None

@@ -177,6 +177,55 @@ def test_the_link_check_imports_alone_without_the_site_builder() -> None:
     assert out.strip() == "[]"
 
 
+def test_answersite_check_imports_only_what_a_check_needs(project: Path) -> None:
+    # `answersite check` on a small site is mostly imports: it reads mkdocs.yml without
+    # MkDocs's config machinery (generator/mkdocs_yml.py) and loads no stage it does not
+    # run. A module-level import of any of these would put them back silently.
+    (project / "site").mkdir()
+    (project / "site" / "index.html").write_text(
+        "<!doctype html><html><head><title>Page</title></head>"
+        '<body><p><a href="#top" id="top">Top</a></p></body></html>',
+        encoding="utf-8",
+    )
+    heavy = {
+        # MkDocs and what its config loader imports: the theme, Markdown, the plugins.
+        "mkdocs",
+        "jinja2",
+        "markdown",
+        "material",
+        "pymdownx",
+        "mkdocstrings",
+        "mkdocs_autorefs",
+        "babel",
+        "pygments",
+        "click",
+        # What only generating or building needs.
+        "merge3",
+        "generator.render",
+        "generator.write",
+        "generator.analyse",
+        "generator.infer",
+        "generator.plugin",
+        "generator.config",
+        # What only an online check needs.
+        "generator.check.online",
+        "urllib.request",
+        "importlib.metadata",
+    }
+    code = (
+        "import sys\n"
+        "from generator.cli import main\n"
+        "code = main(['check', '--project', sys.argv[1]])\n"
+        f"heavy = {sorted(heavy)!r}\n"
+        "loaded = [m for m in heavy if m in sys.modules]\n"
+        "print(code, sorted(loaded))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(project)], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "0 []"
+
+
 def test_a_built_package_holds_every_module_and_data_file() -> None:
     # `packages = ["generator"]` once left the sub-packages out of a wheel.
     import fnmatch

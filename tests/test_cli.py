@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import cli
+from generator import pipeline
 
 Run = Callable[..., tuple[int, str, str]]
 
@@ -60,7 +60,7 @@ def test_an_internal_error_asks_for_a_report_without_a_traceback(
     def explode(*_: object, **__: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli.pipeline, "generate", explode)
+    monkeypatch.setattr(pipeline, "generate", explode)
     code, _, err = run_cli("generate", "--project", project)
     assert code == 4
     assert err == (
@@ -139,7 +139,7 @@ def test_ctrl_c_exits_130_without_a_traceback(
     def interrupt(*_: object, **__: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli.pipeline, "generate", interrupt)
+    monkeypatch.setattr(pipeline, "generate", interrupt)
     code, _, err = run_cli("generate", "--project", project)
     assert (code, err) == (130, "answersite: interrupted\n")
 

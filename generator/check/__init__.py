@@ -27,9 +27,22 @@ written. The modules, each one step:
 The rest of answersite imports only the names below.
 """
 
-from generator.check.online import ONLINE_CODES, OnlineOptions, SourceStatus, check_online
+from typing import TYPE_CHECKING, Any
+
 from generator.check.site import CODES, LinkPolicy, check_site
 from generator.check.urls import normalize_url
+
+if TYPE_CHECKING:
+    from generator.check.online import ONLINE_CODES, OnlineOptions, SourceStatus, check_online
+else:  # the online mode is imported when first named: an offline check never loads it
+
+    def __getattr__(name: str) -> Any:
+        if name in ("ONLINE_CODES", "OnlineOptions", "SourceStatus", "check_online"):
+            from generator.check import online
+
+            return getattr(online, name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CODES",

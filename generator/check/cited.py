@@ -15,10 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-from generator.check.locate import md_to_site_files
 from generator.check.pages import Page
 from generator.check.problem import Problem
-from generator.check.urls import clean_href, normalize_url, scheme_of
+from generator.check.urls import clean_href, md_to_site_files, normalize_url, scheme_of
 from generator.model import source_anchor
 
 __all__ = ["CitationCheck", "listing_pages"]

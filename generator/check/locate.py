@@ -20,7 +20,13 @@ from pathlib import Path
 
 from generator.check.place import find_problem, find_title_markup
 from generator.check.problem import Problem
-from generator.check.urls import clean_href, normalize_url, scheme_of, split_fragment
+from generator.check.urls import (
+    clean_href,
+    md_to_site_files,
+    normalize_url,
+    scheme_of,
+    split_fragment,
+)
 from generator.codes import CODES
 from generator.model import Finding, Location
 from generator.scanner import mask_code
@@ -66,18 +72,6 @@ def markdown_sources(site_path: str) -> list[str]:
     if site_path.endswith(".html"):
         return [site_path[: -len(".html")] + ".md"]
     return []
-
-
-def md_to_site_files(doc_path: str) -> set[str]:
-    """Return the site files a docs file becomes, with and without directory URLs."""
-    if not doc_path.endswith(".md"):
-        return {doc_path}
-    stem = doc_path[:-3]
-    name = stem.rsplit("/", 1)[-1]
-    parent = stem.rsplit("/", 1)[0] if "/" in stem else ""
-    if name in ("index", "README"):
-        return {posixpath.join(parent, "index.html")}
-    return {f"{stem}/index.html", f"{stem}.html"}
 
 
 def iter_markdown_links(text: str) -> Iterator[tuple[int, int, str]]:

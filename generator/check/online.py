@@ -9,23 +9,22 @@ maximum age. A source found working within `max_age` is not contacted again.
 
 from __future__ import annotations
 
-import email.utils
-import json
-import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from generator.check.urls import host_of, normalize_url
 from generator.codes import Code, codes_of
 from generator.files import write_atomic
 from generator.model import Finding, Location
+
+# The HTTP machinery (urllib.request, ssl, threads) is imported when a check goes online:
+# every offline `answersite check` would pay for it otherwise.
+if TYPE_CHECKING:
+    import urllib.request
 
 __all__ = [
     "CACHE_FILE",
@@ -108,13 +107,23 @@ class SourceStatus:
     cached: bool = False
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    # Redirects are never followed by urllib: each hop's host is checked first.
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
+def _opener(use_env_proxy: bool) -> urllib.request.OpenerDirector:
+    import urllib.request
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        # Redirects are never followed by urllib: each hop's host is checked first.
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    handlers: list[urllib.request.BaseHandler] = [NoRedirect()]
+    if not use_env_proxy:
+        handlers.append(urllib.request.ProxyHandler({}))
+    return urllib.request.build_opener(*handlers)
 
 
 def _retry_after(value: str | None, now: float) -> float | None:
+    import email.utils
+
     if not value:
         return None
     value = value.strip()
@@ -133,16 +142,18 @@ def _lower(items: Iterable[tuple[str, str]]) -> dict[str, str]:
 
 class _Client:
     def __init__(self, hosts: set[str], options: OnlineOptions) -> None:
+        import threading
+
         self.hosts = hosts
         self.s = options
-        handlers: list[urllib.request.BaseHandler] = [_NoRedirect()]
-        if not options.use_env_proxy:
-            handlers.append(urllib.request.ProxyHandler({}))
-        self.opener = urllib.request.build_opener(*handlers)
+        self.opener = _opener(options.use_env_proxy)
         self.limits = {h: threading.BoundedSemaphore(options.per_host) for h in hosts}
 
     def _request(self, url: str, method: str) -> tuple[int, dict[str, str]]:
         """Ask once; the status and the headers (names lower-cased)."""
+        import urllib.error
+        import urllib.request
+
         request = urllib.request.Request(
             url, method=method, headers={"User-Agent": self.s.user_agent}
         )
@@ -155,6 +166,8 @@ class _Client:
                 return error.code, _lower(error.headers.items())
 
     def _attempts(self, url: str) -> tuple[int | None, Mapping[str, str], str]:
+        import urllib.error
+
         retries, sleep = self.s.retries, self.s.sleep
         status: int | None = None
         headers: Mapping[str, str] = {}
@@ -208,6 +221,8 @@ class _Client:
 
 
 def _load_cache(path: Path | None) -> dict[str, Any]:
+    import json
+
     if path is None or not path.is_file():
         return {}
     try:
@@ -218,6 +233,8 @@ def _load_cache(path: Path | None) -> dict[str, Any]:
 
 
 def _save_cache(path: Path, entries: dict[str, Any]) -> None:
+    import json
+
     text = json.dumps({"version": 1, "entries": entries}, indent=1, sort_keys=True) + "\n"
     write_atomic(path, text)
 
@@ -233,6 +250,8 @@ def check_sources(urls: list[str], options: OnlineOptions | None = None) -> list
     Returns:
         One status per distinct source, sorted by URL.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     options = options or OnlineOptions()
     cache_dir, max_age, now = options.cache_dir, options.max_age, options.now
     distinct: dict[str, str] = {}

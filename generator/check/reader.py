@@ -93,9 +93,29 @@ def _tag_id(name: str) -> int | None:
     return numbers.pop() if len(numbers) == 1 else None
 
 
+def _first_numbers(names: list[str], before: str) -> dict[str, int]:
+    """lexbor's number of each name's first element, all the names in one document."""
+    tree = LexborHTMLParser(before + _TABLE + "".join(f"<{name}></{name}>" for name in names))
+    first: dict[str, int] = {}
+    for node in tree.root.traverse() if tree.root else ():
+        if node.tag is not None:
+            first.setdefault(node.tag, node.tag_id)
+    return first
+
+
 def _tag_ids(names: frozenset[str]) -> frozenset[int]:
-    """The fixed numbers of element names: comparing them is cheaper than comparing names."""
-    return frozenset(n for n in map(_tag_id, names) if n is not None)
+    """The fixed numbers of element names: comparing them is cheaper than comparing names.
+
+    The names are read in one document, and again after two custom elements (which take
+    numbers of their own): a name's number is fixed when both agree. A name the shared
+    document does not create as an element is read alone, as `_tag_id` reads every name.
+    """
+    batch = sorted(names - {"-comment", "frameset"})
+    plain = _first_numbers(batch, "")
+    after = _first_numbers(batch, "<x-a></x-a><x-b></x-b>")
+    found = {plain[name] for name in batch if name in plain and plain[name] == after.get(name)}
+    alone = [name for name in names if name not in plain or name in ("-comment", "frameset")]
+    return frozenset(found | {n for n in map(_tag_id, alone) if n is not None})
 
 
 _SPECIAL_IDS = _tag_ids(_SPECIAL)

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.check.classify import LinkChecker
-from generator.check.locate import Locator
 from generator.check.pages import extract_page, read_page
 from generator.check.problem import Problem
 from generator.codes import Code, codes_of
@@ -95,8 +94,12 @@ def check_site(
     for path in paths:
         checker.check_page(read_page(site_dir, path))
     problems = _with_content(site_dir, checker.finish() + checker.allowed)
-    locator = Locator(site_dir, docs_dir, project_root, template_dirs)
-    findings = [locator.finding(p, n) for p, n in _merge_chrome(problems)]
+    findings = []
+    if problems:  # locating them reads the Markdown: imported only when there are some
+        from generator.check.locate import Locator
+
+        locator = Locator(site_dir, docs_dir, project_root, template_dirs)
+        findings = [locator.finding(p, n) for p, n in _merge_chrome(problems)]
     for entry in checker.unused_allow():
         findings.append(
             Finding(

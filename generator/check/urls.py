@@ -26,6 +26,7 @@ __all__ = [
     "InternalTarget",
     "clean_href",
     "host_of",
+    "md_to_site_files",
     "normalize_url",
     "resolve_internal",
     "scheme_of",
@@ -214,6 +215,18 @@ def resolve_internal(page_dir: str, href: str, *, base_path: str = "/") -> Inter
     if norm == ".." or norm.startswith("../") or norm.startswith("/"):
         return None
     return InternalTarget(unquote(norm), directory, fragment)
+
+
+def md_to_site_files(doc_path: str) -> set[str]:
+    """Return the site files a docs file becomes, with and without directory URLs."""
+    if not doc_path.endswith(".md"):
+        return {doc_path}
+    stem = doc_path[:-3]
+    name = stem.rsplit("/", 1)[-1]
+    parent = stem.rsplit("/", 1)[0] if "/" in stem else ""
+    if name in ("index", "README"):
+        return {posixpath.join(parent, "index.html")}
+    return {f"{stem}/index.html", f"{stem}.html"}
 
 
 def url_rest(url: str) -> str:
