@@ -10,7 +10,9 @@ from generator.codes import CODES, codes_of
 from generator.model import Severity
 
 PACKAGE = Path(__file__).resolve().parent.parent / "generator"
-CODE_LIKE = re.compile(r"(bib|ref|yaml|question|workflow|region|citation|source|link|page|prompt)-[a-z-]+")
+CODE_LIKE = re.compile(
+    r"(bib|ref|yaml|question|workflow|region|citation|source|link|page|prompt)-[a-z-]+"
+)
 
 
 # Strings shaped like codes that are something else (a task parameter's name).
