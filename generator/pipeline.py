@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from mkdocs.utils import is_markdown_file
+
 from generator.analyse import check_citations, index_citations
 from generator.check import LinkPolicy, check_site
 from generator.errors import InputError
@@ -30,6 +32,7 @@ __all__ = [
     "infer",
     "load",
     "load_with_warnings",
+    "own_urls",
     "provided_urls",
     "source_keys",
 ]
@@ -220,6 +223,24 @@ def source_keys(project: Project) -> dict[str, frozenset[str]]:
     return {url: frozenset(found) for url, found in sorted(keys.items())}
 
 
+def own_urls(settings: Settings) -> frozenset[str]:
+    """The site's own addresses outside it, from `mkdocs.yml`: the repository (`repo_url`)
+    and the "edit this page" link of each Markdown page in `docs/` (`edit_uri`).
+
+    Exactly these, not every address under the repository: an issue or a commit of a fork
+    is shown under the repository's address too, and is not the project's own.
+    """
+    found = {settings.repo_url} if settings.repo_url else set()
+    docs = settings.root / settings.docs
+    if settings.edit_uri or settings.edit_uri_template:
+        for path in docs.rglob("*"):
+            rel = path.relative_to(docs)
+            if is_markdown_file(path.name) and not any(p.startswith(".") for p in rel.parts):
+                url = settings.edit_url(rel.as_posix())
+                found.update([url] if url else [])
+    return frozenset(found)
+
+
 def check_built_site(
     settings: Settings, project: Project, site_dir: Path | None = None
 ) -> list[Finding]:
@@ -230,6 +251,7 @@ def check_built_site(
         allow=settings.allow,
         allow_schemes=frozenset(settings.allow_schemes),
         source_keys=source_keys(project),
+        own=own_urls(settings),
     )
     target = site_dir or settings.site_dir or settings.root / "site"
     return check_site(

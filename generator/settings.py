@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import logging
 import os
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
+from mkdocs.config.config_options import EditURITemplate
 from mkdocs.config.defaults import MkDocsConfig
 
 from generator.config import AnswersiteConfig
@@ -38,6 +41,9 @@ class Settings:
         check_links: Whether the plugin checks the built site's links.
         template_dirs: The theme's `custom_dir`, if set: the link check looks there for
             links that were not written in Markdown.
+        repo_url: MkDocs' `repo_url`: the project's repository, linked from every page.
+        edit_uri: MkDocs' `edit_uri` after its validation (MkDocs fills it in for a few hosts).
+        edit_uri_template: MkDocs' `edit_uri_template`, which `edit_uri` gives way to.
     """
 
     root: Path
@@ -49,6 +55,29 @@ class Settings:
     allow_schemes: tuple[str, ...] = ()
     check_links: bool = True
     template_dirs: tuple[Path, ...] = ()
+    repo_url: str | None = None
+    edit_uri: str | None = None
+    edit_uri_template: str | None = None
+
+    def edit_url(self, src_uri: str) -> str | None:
+        """The "edit this page" link of the page written in `src_uri` (`q/task.md`).
+
+        The rule of MkDocs (`Page._set_edit_url`), so that the link check admits exactly the
+        links the theme writes; `None` when no edit link is configured.
+        """
+        if self.edit_uri_template:
+            noext = posixpath.splitext(src_uri)[0]
+            path = EditURITemplate.Formatter().format(
+                self.edit_uri_template, path=src_uri, path_noext=noext
+            )
+        elif self.edit_uri:
+            path = self.edit_uri + src_uri
+        else:
+            return None
+        repo = self.repo_url or ""
+        if repo and not path.startswith(("?", "#")) and not repo.endswith("/"):
+            repo += "/"
+        return urljoin(repo, path)
 
 
 def settings_from(config: MkDocsConfig, options: AnswersiteConfig | None) -> Settings:
@@ -70,6 +99,9 @@ def settings_from(config: MkDocsConfig, options: AnswersiteConfig | None) -> Set
         allow_schemes=tuple(options.allow_schemes),
         check_links=options.check_links,
         template_dirs=(Path(custom_dir),) if custom_dir else (),
+        repo_url=config.repo_url or None,
+        edit_uri=config.edit_uri or None,
+        edit_uri_template=str(config.edit_uri_template) if config.edit_uri_template else None,
     )
 
 
