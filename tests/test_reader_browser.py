@@ -108,6 +108,12 @@ def page_paths(site: Path) -> list[str]:
     return paths
 
 
+def html_of(site: Path, path: str) -> str:
+    """The built HTML of the page served at `path`."""
+    file = site / path.lstrip("/")
+    return (file / "index.html" if path.endswith("/") else file).read_text(encoding="utf-8")
+
+
 def scheme_of(page: Any) -> str:
     return str(page.evaluate("() => document.body.dataset.mdColorScheme"))
 
@@ -159,17 +165,21 @@ def test_no_page_has_a_serious_accessibility_violation(
 
 
 def test_axe_finds_what_the_fixes_fixed_once_they_are_undone(
-    browser: Any, base_url: str, axe_source: str
+    browser: Any, base_url: str, built_site: Path, axe_source: str
 ) -> None:
     # The control: without answersite's style sheet and the dialog's name, axe reports the
     # violations the issue measured; so a clean run above is axe's verdict, not a blind spot.
+    # A code comment is what Material colours below 4.5:1: take the first page that has one.
+    commented = next(
+        path for path in page_paths(built_site) if '<span class="c1">' in html_of(built_site, path)
+    )
     undo = (
         "() => { document.querySelector('link[href$=\"answersite.css\"]').remove();"
         " document.querySelector('.md-search').removeAttribute('aria-label'); }"
     )
     reader = Reader(browser, base_url, color_scheme="light")
     found: dict[str, set[str]] = {}
-    for path in (f"/{QUESTION}/", "/checking/"):
+    for path in (f"/{QUESTION}/", commented):
         page = reader.open(path)
         assert describe(path, axe_violations(page, axe_source)) == []
         page.evaluate(undo)
@@ -177,7 +187,7 @@ def test_axe_finds_what_the_fixes_fixed_once_they_are_undone(
         page.close()
     reader.close()
     assert found[f"/{QUESTION}/"] >= {"aria-dialog-name", "link-in-text-block"}
-    assert "color-contrast" in found["/checking/"]
+    assert "color-contrast" in found[commented]
 
 
 # -- dark mode ---------------------------------------------------------------------------

@@ -75,6 +75,7 @@ def test_the_content_is_never_touched() -> None:
     assert amended.count('data-md-component="source"') == 1  # the content's, for the check
 
 
+@pytest.mark.e2e
 def test_a_built_page_is_amended(built_site: Path) -> None:
     text = (built_site / "phone-3x-upscale" / "index.html").read_text(encoding="utf-8")
     assert DIALOG[:-1] + ' aria-label="Search">' in text
