@@ -117,6 +117,13 @@ def _parser() -> argparse.ArgumentParser:
         "init", parents=[common], help="make a new project that builds as it is"
     )
     init.add_argument("folder", type=Path, help="the project folder (created if needed)")
+    init.add_argument(
+        "--repo-url",
+        type=_repository_url,
+        metavar="URL",
+        help="the project's repository (https://github.com/OWNER/REPO): every page links its "
+        "Markdown source; without it, the lines are written commented out",
+    )
 
     importer = commands.add_parser(
         "import", parents=[common], help="import questions from the plain prompt format"
@@ -367,12 +374,21 @@ def _import(args: argparse.Namespace, root: Path, fmt: str) -> int:
 _DETAILED_IMPORTS = 20
 
 
+def _repository_url(text: str) -> str:
+    from generator.init import repository_url
+
+    try:
+        return repository_url(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _init(args: argparse.Namespace, root: Path, fmt: str) -> int:
     from generator.init import init_project
 
     folder = args.folder.resolve()
     try:
-        done = init_project(folder)
+        done = init_project(folder, args.repo_url)
     except OSError as error:
         raise WriteError(
             f"cannot write the project: {error.strerror or error}",

@@ -7,7 +7,8 @@ the theme, mkdocstrings and each plugin's dependencies, which is most of what
 reads the same file with the same YAML parser (PyYAML's, with MkDocs's `!ENV` tag and
 `INHERIT`, merged with the same `mergedeep` call) and applies MkDocs's rules to the values
 [`Settings`][generator.settings.Settings] is made of: `docs_dir`, `site_dir`, `site_url`,
-`theme.custom_dir` and the `answersite` plugin's options. It never guesses: a value it does
+`repo_url`, `edit_uri`, `theme.custom_dir` and the `answersite` plugin's options (an
+`edit_uri_template` is left to MkDocs's loader). It never guesses: a value it does
 not fully understand (a `!relative` or Python tag there, an unexpected type, a folder that
 does not exist, an option the plugin does not know, the plugin listed twice, a file that is
 not YAML, ...) makes it return `None`, and the caller asks MkDocs's loader, whose answer
@@ -69,6 +70,8 @@ class PlainConfig(NamedTuple):
         custom_dir: `theme.custom_dir`, joined to the config's folder, or `None`.
         options: The plugin's options, defaults filled in, or `None` when the plugin is not
             enabled.
+        repo_url: `repo_url`, or `None` when not set.
+        edit_uri: `edit_uri` as MkDocs completes it (a default for a few hosts, a final `/`).
     """
 
     config_file_path: str
@@ -77,6 +80,8 @@ class PlainConfig(NamedTuple):
     site_url: str | None
     custom_dir: str | None
     options: Mapping[str, Any] | None
+    repo_url: str | None = None
+    edit_uri: str | None = None
 
 
 class _Opaque:
@@ -158,6 +163,10 @@ def _values(path: str, data: object) -> PlainConfig:
         raise _Unsure
     site_url = data.get("site_url")
     plugins = data.get("plugins")
+    if data.get("edit_uri_template") is not None:
+        raise _Unsure
+    repo_url = data.get("repo_url")
+    repo_url = None if repo_url is None else _url(repo_url)
     return PlainConfig(
         path,
         docs_dir,
@@ -165,6 +174,8 @@ def _values(path: str, data: object) -> PlainConfig:
         None if site_url is None else _site_url(site_url),
         custom_dir,
         _plugin_options(["search"] if plugins is None else plugins),
+        repo_url,
+        _edit_uri(data.get("edit_uri"), repo_url),
     )
 
 
@@ -182,6 +193,17 @@ def _directory(value: object, default: str, config_dir: str, *, exists: bool) ->
 
 def _site_url(value: object) -> str:
     """`config_options.URL(is_dir=True)`."""
+    value = _url(value)
+    if value == "":
+        return value
+    parts = urlsplit(value)
+    if not parts.path.endswith("/"):
+        parts = parts._replace(path=f"{parts.path}/")
+    return urlunsplit(parts)
+
+
+def _url(value: object) -> str:
+    """`config_options.URL()`: an absolute URL as `urlunsplit` rewrites it, or `''`."""
     if not isinstance(value, str):
         raise _Unsure
     if value == "":
@@ -189,9 +211,22 @@ def _site_url(value: object) -> str:
     parts = urlsplit(value)
     if not (parts.scheme and parts.netloc):
         raise _Unsure
-    if not parts.path.endswith("/"):
-        parts = parts._replace(path=f"{parts.path}/")
     return urlunsplit(parts)
+
+
+def _edit_uri(value: object, repo_url: str | None) -> str | None:
+    """`config_options.EditURI`: a default for GitHub, GitLab and Bitbucket, a final `/`."""
+    if value is not None and not isinstance(value, str):
+        raise _Unsure
+    if value is None and repo_url is not None:
+        host = urlsplit(repo_url).netloc.lower()
+        if host in ("github.com", "gitlab.com"):
+            value = "edit/master/docs/"
+        elif host == "bitbucket.org":
+            value = "src/default/docs/"
+    if value and not value.endswith("/"):
+        value += "/"
+    return value
 
 
 def _custom_dir(theme: object, config_dir: str) -> str | None:

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from generator.infer import QuestionInference
     from generator.write import Change
 
+MARKDOWN_SUFFIXES = (".markdown", ".mdown", ".mkdn", ".mkd", ".md")
+"""The names MkDocs renders as pages (`mkdocs.utils.markdown_extensions`)."""
+
 __all__ = [
     "Generated",
     "check_built_site",
@@ -34,6 +37,7 @@ __all__ = [
     "infer",
     "load",
     "load_with_warnings",
+    "own_urls",
     "provided_urls",
     "source_keys",
 ]
@@ -251,6 +255,26 @@ def source_keys(project: Project) -> dict[str, frozenset[str]]:
     return {url: frozenset(found) for url, found in sorted(keys.items())}
 
 
+def own_urls(settings: Settings) -> frozenset[str]:
+    """The site's own addresses outside it, from `mkdocs.yml`: the repository (`repo_url`)
+    and the "edit this page" link of each Markdown page in `docs/` (`edit_uri`).
+
+    Exactly these, not every address under the repository: an issue or a commit of a fork
+    is shown under the repository's address too, and is not the project's own.
+    """
+    found = {settings.repo_url} if settings.repo_url else set()
+    docs = settings.root / settings.docs
+    if settings.edit_uri or settings.edit_uri_template:
+        for path in docs.rglob("*"):
+            rel = path.relative_to(docs)
+            if path.name.endswith(MARKDOWN_SUFFIXES) and not any(
+                p.startswith(".") for p in rel.parts
+            ):
+                url = settings.edit_url(rel.as_posix())
+                found.update([url] if url else [])
+    return frozenset(found)
+
+
 def check_built_site(
     settings: Settings, project: Project, site_dir: Path | None = None
 ) -> list[Finding]:
@@ -261,6 +285,7 @@ def check_built_site(
         allow=settings.allow,
         allow_schemes=frozenset(settings.allow_schemes),
         source_keys=source_keys(project),
+        own=own_urls(settings),
     )
     target = site_dir or settings.site_dir or settings.root / "site"
     return check_site(

@@ -26,7 +26,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from generator import escape, pipeline
+from generator import escape, pipeline, theme
 from generator.analyse import check_citations, question_of, workflow_of
 from generator.citations import CitationGroup, replace_citations
 from generator.config import AnswersiteConfig
@@ -38,7 +38,7 @@ from generator.render import NO_TITLE, bibliography_for
 from generator.report import format_findings
 from generator.settings import Settings, settings_from
 
-__all__ = ["FAILED_MARKER", "MERMAID", "AnswersitePlugin", "workflow_data"]
+__all__ = ["FAILED_MARKER", "MERMAID", "STYLESHEET", "AnswersitePlugin", "workflow_data"]
 
 log = logging.getLogger("mkdocs.plugins.answersite")
 
@@ -98,6 +98,9 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
         # Served from the site itself: Material would otherwise fetch Mermaid from a CDN.
         if not any(str(script).endswith("mermaid.min.js") for script in config.extra_javascript):
             config.extra_javascript.append(ExtraScriptValue(MERMAID))
+        # After the theme's style sheets: underlined links in text, code colours with contrast.
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
         prepared = self.prepared
         if prepared is not None:
             # `answersite build` has just loaded the project and written the pages.
@@ -133,8 +136,8 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
             server.watch(str(self.settings.root / self.settings.references))
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        """Add each question's `workflow.json`, and Mermaid, as generated files."""
-        for name in (MERMAID, MERMAID_LICENSE):
+        """Add each question's `workflow.json`, Mermaid and the style sheet, as generated files."""
+        for name in (MERMAID, MERMAID_LICENSE, STYLESHEET):
             if files.get_file_from_path(name) is None:  # a project may ship its own
                 shipped = _ASSETS / name.rsplit("/", 1)[-1]
                 files.append(File.generated(config, name, abs_src_path=str(shipped)))
@@ -264,6 +267,18 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
             markdown, src, lambda group: self._link(group, page, files, question)
         )
 
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """Amend the theme's markup: name the search dialog, fetch no repository facts."""
+        return theme.amend_page(output)
+
+    def on_post_template(
+        self, output_content: str, template_name: str, config: MkDocsConfig
+    ) -> str:
+        """Amend the theme's own pages (`404.html`) as `on_post_page` does the others."""
+        return (
+            theme.amend_page(output_content) if template_name.endswith(".html") else output_content
+        )
+
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Warn about provided sources no page cites; check every link of the built site.
 
@@ -378,6 +393,9 @@ build leave `docs/` alone (the pages are written by `answersite generate`)."""
 MERMAID = "assets/javascripts/mermaid.min.js"
 """Where the site serves Mermaid (the unmodified `mermaid@11` build shipped in the package)."""
 MERMAID_LICENSE = "assets/javascripts/mermaid.LICENSE.txt"
+STYLESHEET = "assets/stylesheets/answersite.css"
+"""Where the site serves answersite's style sheet (`generator/assets/answersite.css`): links in
+text underlined, code colours with enough contrast. A project may ship its own there."""
 _ASSETS = Path(__file__).resolve().parent / "assets"
 
 FAILED_MARKER = ".answersite-failed.json"

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import logging
 import os
+import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
 
 from generator.errors import ConfigError
 from generator.layout import NAV_LIMIT
@@ -54,6 +56,9 @@ class Settings:
         nav_limit: Up to this many questions, the navigation and the home page show every
             question; above, each page's navigation shows its own question only and the
             home page lists the questions by task.
+        repo_url: MkDocs' `repo_url`: the project's repository, linked from every page.
+        edit_uri: MkDocs' `edit_uri` after its validation (MkDocs fills it in for a few hosts).
+        edit_uri_template: MkDocs' `edit_uri_template`, which `edit_uri` gives way to.
     """
 
     root: Path
@@ -66,6 +71,31 @@ class Settings:
     check_links: bool = True
     template_dirs: tuple[Path, ...] = ()
     nav_limit: int = NAV_LIMIT
+    repo_url: str | None = None
+    edit_uri: str | None = None
+    edit_uri_template: str | None = None
+
+    def edit_url(self, src_uri: str) -> str | None:
+        """The "edit this page" link of the page written in `src_uri` (`q/task.md`).
+
+        The rule of MkDocs (`Page._set_edit_url`), so that the link check admits exactly the
+        links the theme writes; `None` when no edit link is configured.
+        """
+        if self.edit_uri_template:
+            noext = posixpath.splitext(src_uri)[0]
+            from mkdocs.config.config_options import EditURITemplate
+
+            path = EditURITemplate.Formatter().format(
+                self.edit_uri_template, path=src_uri, path_noext=noext
+            )
+        elif self.edit_uri:
+            path = self.edit_uri + src_uri
+        else:
+            return None
+        repo = self.repo_url or ""
+        if repo and not path.startswith(("?", "#")) and not repo.endswith("/"):
+            repo += "/"
+        return urljoin(repo, path)
 
 
 def settings_from(config: MkDocsConfig, options: AnswersiteConfig | None) -> Settings:
@@ -80,6 +110,9 @@ def settings_from(config: MkDocsConfig, options: AnswersiteConfig | None) -> Set
         config.site_url,
         config.theme.custom_dir,
         options if options is not None else _default_options(),
+        repo_url=config.repo_url,
+        edit_uri=config.edit_uri,
+        edit_uri_template=str(config.edit_uri_template) if config.edit_uri_template else None,
     )
 
 
@@ -90,6 +123,10 @@ def _settings(
     site_url: str | None,
     custom_dir: str | None,
     options: Mapping[str, Any],
+    *,
+    repo_url: str | None,
+    edit_uri: str | None,
+    edit_uri_template: str | None,
 ) -> Settings:
     """Settings from the values of a validated config: the one place they are derived."""
     root = Path(config_file_path).resolve().parent
@@ -104,6 +141,9 @@ def _settings(
         check_links=options["check_links"],
         template_dirs=(Path(custom_dir),) if custom_dir else (),
         nav_limit=options["nav_limit"],
+        repo_url=repo_url or None,
+        edit_uri=edit_uri or None,
+        edit_uri_template=edit_uri_template or None,
     )
 
 
@@ -196,6 +236,9 @@ def read_settings(root: Path, config_file: str = "mkdocs.yml") -> Settings:
         plain.site_url,
         plain.custom_dir,
         plain.options if plain.options is not None else default_options(),
+        repo_url=plain.repo_url,
+        edit_uri=plain.edit_uri,
+        edit_uri_template=None,  # the plain reader leaves a template to MkDocs's loader
     )
 
 

@@ -73,3 +73,37 @@ def only_local(page: Any, base_url: str) -> None:
             route.continue_() if route.request.url.startswith(base_url) else route.abort()
         ),
     )
+
+
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+"""axe-core, installed from npm by `npm ci --prefix tests` (pinned in tests/package-lock.json)."""
+
+
+def require_axe() -> str:
+    """axe-core's script, to inject into a page; skip without it (an error in CI)."""
+    if not AXE.is_file():
+        if os.environ.get("CI"):
+            raise RuntimeError(f"{AXE} is missing: .ci/run must run `npm ci --prefix tests`")
+        pytest.skip("needs axe-core: run `npm ci --prefix tests` once", allow_module_level=True)
+    return AXE.read_text(encoding="utf-8")
+
+
+def artefacts_dir() -> Path:
+    """Where the browser tests write what people look at (screenshots, PDFs).
+
+    `tests/artefacts/` (ignored by git), or the folder in `ANSWERSITE_ARTEFACTS`.
+    """
+    folder = Path(os.environ.get("ANSWERSITE_ARTEFACTS") or Path(__file__).parent / "artefacts")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def record_off_site(page: Any, base_url: str) -> list[str]:
+    """Abort every request that is not to the site (`only_local`); list every one made."""
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda request: None if request.url.startswith(base_url) else outside.append(request.url),
+    )
+    only_local(page, base_url)
+    return outside

@@ -110,6 +110,35 @@ def test_the_site_loads_nothing_from_third_parties(site: Path) -> None:
     ).read_text(encoding="utf-8")
 
 
+def test_every_page_has_the_style_sheet_which_fetches_nothing(site: Path) -> None:
+    from generator.check.css import read_css
+
+    shipped = Path(__file__).resolve().parent.parent / "generator/assets/answersite.css"
+    css = (site / "assets/stylesheets/answersite.css").read_text(encoding="utf-8")
+    assert css == shipped.read_text(encoding="utf-8")
+    # The link check reads no style sheet file: this one is read here, with its CSS reader.
+    read = read_css(css)
+    assert (read.urls, read.unknown, read.fetching) == ([], [], [])
+    for page in PAGES:
+        links = [
+            n.attributes.get("href") or "" for n in _html(site, page).css("link[rel=stylesheet]")
+        ]
+        # After the theme's own, so that its rules win.
+        assert links[-1].endswith("assets/stylesheets/answersite.css"), page
+
+
+def test_every_page_links_its_markdown_source(site: Path) -> None:
+    from generator.settings import read_settings
+
+    settings = read_settings(site.parent)
+    assert settings.repo_url and settings.edit_uri
+    for page in PAGES:
+        edit = _html(site, page).css('article a[rel="edit"]')
+        src = page.removesuffix("index.html").rstrip("/") or "index"
+        src = f"{src}.md" if (site.parent / "docs" / f"{src}.md").is_file() else f"{src}/index.md"
+        assert [a.attributes.get("href") for a in edit] == [settings.edit_url(src)], page
+
+
 def test_the_built_site_checks_clean(site: Path, run_cli: Run) -> None:
     project = site.parent
     code, out, err = run_cli("check", site, "--project", project)

@@ -612,3 +612,59 @@ def test_markup_is_found_where_it_was_written() -> None:
     assert place("h2", "id", "__drawer") == (11, 13)
     assert place("h1", "id", "title") == (1, 1)  # an id `toc` made from the heading
     assert place("iframe", "") is None
+
+
+# -- the site's own addresses: its repository and its pages' edit links ------------------
+
+REPO = "https://github.com/org/answers"
+EDIT = REPO + "/edit/main/docs/q1/task.md"
+OWN = LinkPolicy({"q1": frozenset({PAPER})}, own=frozenset({REPO, EDIT}))
+
+
+def own_findings(tmp_path: Path, *hrefs: str, policy: LinkPolicy = OWN) -> list[tuple[str, str]]:
+    """Check one question page of a Material-like site that links `hrefs` in its content."""
+    (tmp_path / "q1" / "task").mkdir(parents=True)
+    links = "".join(f'<a href="{h}">x</a>' for h in hrefs)
+    header = f'<a href="{REPO}" title="Go to repository" class="md-source">repo</a>'
+    page = themed(header=header, content=links)
+    (tmp_path / "q1" / "task" / "index.html").write_text(page, encoding="utf-8")
+    return [(f.code, f.message) for f in check_site(tmp_path, policy)]
+
+
+def test_the_repository_and_the_edit_links_are_the_sites_own(tmp_path: Path) -> None:
+    # As Material writes them (header, "edit this page"), and after the normalisation.
+    assert own_findings(tmp_path, EDIT, REPO, REPO + "/", "http://GitHub.com/org/answers") == []
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        pytest.param(REPO + "-evil", id="a-longer-name"),
+        pytest.param(REPO + "/issues/1", id="under-the-repository"),
+        pytest.param(REPO + "/tree/0123abc", id="a-commit-of-a-fork-shows-there"),
+        pytest.param(REPO + "/edit/main/docs/q1/other.md", id="no-such-page"),
+        pytest.param(REPO + "/../../evil/repo", id="dot-segments"),
+        pytest.param(REPO + "/%2e%2e/%2e%2e/evil/repo", id="encoded-dot-segments"),
+        pytest.param(EDIT + "/../../../../../../evil/repo", id="dot-segments-after-an-edit-link"),
+        pytest.param(REPO + "?next=https://evil.example/", id="a-query"),
+        pytest.param("https://user@github.com/org/answers", id="user-info"),
+        pytest.param("https://github.com.evil.example/org/answers", id="another-host"),
+        pytest.param("//github.com/org/answers", id="scheme-relative"),
+        pytest.param("https://github.com/org", id="the-owner"),
+    ],
+)
+def test_nothing_else_under_or_near_the_repository_is(tmp_path: Path, href: str) -> None:
+    assert [code for code, _ in own_findings(tmp_path, href)] == ["link-not-provided"]
+
+
+def test_without_the_configuration_the_repository_is_not_provided(tmp_path: Path) -> None:
+    found = own_findings(tmp_path, EDIT, policy=replace(OWN, own=frozenset()))
+    assert [code for code, _ in found] == ["link-not-provided"] * 2
+    messages = [message for _, message in found]
+    assert [
+        f"link '{url}' is not a provided" in m
+        for m, url in zip(messages, (REPO, EDIT), strict=True)
+    ] == [
+        True,
+        True,
+    ]

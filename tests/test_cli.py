@@ -169,3 +169,46 @@ def test_init_makes_a_project_that_builds_strict_as_it_is(tmp_path: Path, run_cl
     code, _, err = run_cli("init", folder)
     assert code == 0 and "kept mkdocs.yml (it exists; init never overwrites a file)" in err
     assert (folder / "mkdocs.yml").read_text().endswith("# mine\n")
+    # No repository given: the lines are there to fill in, commented out; no edit link.
+    config = (folder / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "# repo_url: https://github.com/OWNER/REPO\n# edit_uri: edit/main/docs/\n" in config
+    assert 'rel="edit"' not in home
+
+
+@pytest.mark.e2e
+def test_init_with_a_repository_links_every_page_to_its_source(
+    tmp_path: Path, run_cli: Run
+) -> None:
+    folder = tmp_path / "answers"
+    code, _, err = run_cli("init", folder, "--repo-url", "https://github.com/me/answers.git")
+    assert code == 0, err
+    config = (folder / "mkdocs.yml").read_text(encoding="utf-8")
+    assert 'repo_url: "https://github.com/me/answers"\nedit_uri: edit/main/docs/\n' in config
+    code, _, err = run_cli("build", "--project", folder)
+    assert code == 0, err  # strict, and the link check admits the repository's links
+    home = (folder / "site/index.html").read_text(encoding="utf-8")
+    assert 'href="https://github.com/me/answers/edit/main/docs/index.md"' in home
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        pytest.param(
+            "https://me:ghp_secret@github.com/me/answers",
+            "without a user or a password, got one for 'github.com'",
+            id="token",
+        ),
+        pytest.param("git@github.com:me/answers.git", "expected an http(s) address", id="ssh"),
+        pytest.param("https://github.com/", "the repository's path after the host", id="no-path"),
+        pytest.param("https://github.com/me/a?b=c", "without a query", id="query"),
+        pytest.param("https://github.com:x/me/a", "expected an http(s) address", id="bad-port"),
+        pytest.param("https://github.com/me/a\nsite_url: x", "or spaces", id="newline"),
+    ],
+)
+def test_init_refuses_a_repository_that_is_not_a_plain_web_address(
+    tmp_path: Path, run_cli: Run, url: str, message: str
+) -> None:
+    code, _, err = run_cli("init", tmp_path / "p", "--repo-url", url)
+    assert code == 2 and message in err
+    assert "secret" not in err
+    assert not (tmp_path / "p").exists()

@@ -12,7 +12,9 @@ from selectolax.lexbor import LexborHTMLParser
 
 from generator.load import load_project
 from generator.model import Workflow
+from generator.pipeline import own_urls
 from generator.regions import Region, parse
+from generator.settings import read_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 Q = "phone-3x-upscale"
@@ -221,5 +223,7 @@ def test_built_references_page_has_every_provided_link_and_nothing_else(
             url = node.attributes.get("href") or node.attributes.get("src") or ""
             if re.match(r"(https?:)?//", url):
                 external.add(url)
-    assert external == PROVIDED
+    # Besides the sources, only the project's own repository and each page's edit link.
+    own = own_urls(read_settings(project))
+    assert own and external - own == PROVIDED
     shutil.rmtree(site)

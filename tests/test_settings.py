@@ -19,11 +19,18 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mkdocs.structure.files import File
+from mkdocs.structure.pages import Page
 
 from generator.config import AnswersiteConfig
 from generator.errors import ConfigError
 from generator.mkdocs_yml import PLUGIN_OPTIONS, default_options, read_plain
-from generator.settings import Settings, read_settings, read_settings_with_mkdocs
+from generator.settings import (
+    Settings,
+    load_mkdocs_config,
+    read_settings,
+    read_settings_with_mkdocs,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -319,6 +326,19 @@ _FILES = st.fixed_dictionaries(
         "site_url": st.sampled_from(
             ["", "https://a.example", "https://a.example/b/", "http://h.example:1/p?q#f", "x", 5]
         ),
+        "repo_url": st.sampled_from(
+            [
+                "https://github.com/o/r",
+                "HTTPS://GitLab.com/o/r?",
+                "https://bitbucket.org/o/r",
+                "https://git.example/o/r/",
+                "",
+                "git.example/o/r",
+                5,
+            ]
+        ),
+        "edit_uri": st.sampled_from(["edit/main/docs", "?p=docs/", "", None, 5]),
+        "edit_uri_template": st.sampled_from([None, "e/{path}"]),
         "theme": st.sampled_from(
             [
                 "material",
@@ -355,3 +375,47 @@ def test_any_file_gives_the_same_settings_or_the_same_error(config: dict[str, An
         # the plain reader is unsure, and the error is MkDocs's own.
         plain, mkdocs = _both(root)
         assert plain == mkdocs
+
+
+PAGES = ["index.md", "q1/task.md", "a b/ü.md", "q1/index.md"]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        pytest.param(["repo_url: https://github.com/o/r"], id="github-default"),
+        pytest.param(
+            ["repo_url: https://github.com/o/r/", "edit_uri: edit/main/docs/"], id="slash"
+        ),
+        pytest.param(
+            ["repo_url: https://gitlab.com/o/r", "edit_uri: -/edit/main/docs"], id="gitlab"
+        ),
+        pytest.param(
+            ["repo_url: https://git.example/o/r", "edit_uri: /o/r/_edit/main/docs/"], id="root"
+        ),
+        pytest.param(["repo_url: https://git.example/o/r", "edit_uri: ?p=docs/"], id="query"),
+        pytest.param(["edit_uri: https://other.example/edit/docs/"], id="no-repo-url"),
+        pytest.param(["repo_url: https://git.example/o/r"], id="unknown-host-no-edit"),
+        pytest.param(
+            [
+                "repo_url: https://bitbucket.org/o/r",
+                "edit_uri_template: 'src/main/docs/{path}?mode=edit'",
+            ],
+            id="template",
+        ),
+        pytest.param(
+            ["repo_url: https://git.example/o/r", "edit_uri_template: 'e/{path_noext}/{path!q}'"],
+            id="template-quoted",
+        ),
+        pytest.param([], id="none"),
+    ],
+)
+def test_edit_links_are_the_ones_mkdocs_writes(tmp_path: Path, lines: list[str]) -> None:
+    (tmp_path / "docs").mkdir()
+    text = "\n".join(["site_name: t", *lines]) + "\n"
+    (tmp_path / "mkdocs.yml").write_text(text, encoding="utf-8")
+    config = load_mkdocs_config(tmp_path)
+    settings = read_settings(tmp_path)
+    for src in PAGES:
+        file = File(src, config.docs_dir, config.site_dir, config.use_directory_urls)
+        assert settings.edit_url(src) == Page(None, file, config).edit_url, src

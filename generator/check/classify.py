@@ -65,6 +65,8 @@ class LinkChecker:
         source_keys: A provided source's URL -> the keys of the sources that list it. When
             given, a page that links a source it may link but does not cite it is a
             `source-linked-uncited` problem.
+        own: The site's own addresses outside it (its repository, its pages' edit links),
+            admitted exactly, after the normalisation.
     """
 
     def __init__(
@@ -76,6 +78,7 @@ class LinkChecker:
         allow: Iterable[str] = (),
         allow_schemes: Iterable[str] = (),
         source_keys: Mapping[str, Iterable[str]] | None = None,
+        own: Iterable[str] = (),
     ) -> None:
         self.files = files
         self.questions = frozenset(provided)
@@ -89,6 +92,7 @@ class LinkChecker:
         self.allow = {(normalize_url(entry) or entry): entry for entry in allow}
         self.allow_used: set[str] = set()
         self.allow_schemes = frozenset(s.lower().rstrip(":") for s in allow_schemes)
+        self.own = frozenset(normalize_url(url) or url for url in own)
         self.site_key = normalize_url(site_url) if site_url else None
         self.base_path = url_rest(site_url) if site_url else "/"
         # `site_url` as written, when it ends in `/`: a link starting with it (the canonical
@@ -255,6 +259,8 @@ class LinkChecker:
             return
         owners = self.owners.get(key, set())
         if not slashed and (question in owners if question else owners):
+            return
+        if not slashed and key in self.own:
             return
         allow_key = url if slashed else key
         if allow_key in self.allow:

@@ -41,6 +41,9 @@ class LinkPolicy:
             list it. When given, a page that links a source but has no citation link to
             it (`a.citation` to `#ref-<key>`) is a `source-linked-uncited` warning; the
             `bibliography` page and each question's `references` page are exempt.
+        own: The site's own addresses outside it, from its configuration: the project's
+            repository (`repo_url`) and each page's edit link. Each is admitted exactly (after
+            the normalisation), from any page, like a link into the site; nothing under them.
     """
 
     provided: Mapping[str, frozenset[str]]
@@ -48,6 +51,7 @@ class LinkPolicy:
     allow: tuple[str, ...] = ()
     allow_schemes: frozenset[str] = field(default_factory=frozenset)
     source_keys: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    own: frozenset[str] = field(default_factory=frozenset)
 
 
 def collect_files(site_dir: Path) -> set[str]:
@@ -89,6 +93,7 @@ def check_site(
         allow=policy.allow,
         allow_schemes=policy.allow_schemes,
         source_keys=policy.source_keys,
+        own=policy.own,
     )
     paths = sorted(f for f in files if f.endswith(".html"))
     for path in paths:
