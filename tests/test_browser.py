@@ -52,8 +52,8 @@ def test_pages_request_nothing_but_the_site_and_render_the_diagram(
         "/phone-3x-upscale/",
         "/phone-3x-upscale/references/",
         "/bibliography/",
-        "/reference/api/",
-        "/checking/",
+        "/about-this-site/api/",
+        "/about-this-site/checking/",
     ):
         page.goto(base_url + path, wait_until="networkidle")
     outside = sorted({url for url in requested if not url.startswith(base_url)})

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from selectolax.lexbor import LexborNode as Node
 
 Run = Callable[..., tuple[int, str, str]]
 pytestmark = pytest.mark.e2e
@@ -17,7 +18,8 @@ QUESTION = "phone-3x-upscale"
 PAGES = [
     "index.html",
     "bibliography/index.html",
-    "reference/api/index.html",
+    "about-this-site/index.html",
+    "about-this-site/api/index.html",
     f"{QUESTION}/index.html",
     f"{QUESTION}/task/index.html",
     f"{QUESTION}/workflow/index.html",
@@ -137,6 +139,42 @@ def test_every_page_links_its_markdown_source(site: Path) -> None:
         src = page.removesuffix("index.html").rstrip("/") or "index"
         src = f"{src}.md" if (site.parent / "docs" / f"{src}.md").is_file() else f"{src}/index.md"
         assert [a.attributes.get("href") for a in edit] == [settings.edit_url(src)], page
+
+
+def _parent(node: Node, levels: int) -> Node | None:
+    for _ in range(levels):
+        node = node.parent  # type: ignore[assignment]
+        if node is None:
+            return None
+    return node
+
+
+def _label(item: Node) -> str:
+    """A navigation item's title: its link's, or its label's where it is the page shown."""
+    first = item.css_first("a, label")
+    return first.text(strip=True) if first is not None else ""
+
+
+def test_the_tools_pages_are_apart_from_the_answers(site: Path) -> None:
+    # The top of the navigation: home, the question, the bibliography, then a section of
+    # its own for the pages about the site and the tool, last.
+    for page in PAGES:
+        top = _html(site, page).css_first("nav.md-nav--primary > ul")
+        assert top is not None, page
+        items = [li for li in top.css("li") if _parent(li, 1) == top]
+        titles = [_label(li) for li in items]
+        assert titles == [
+            "Answers from provided sources",
+            "Fast, crisp 3× photo upscaling on a phone",
+            "Bibliography",
+            "About this site",
+        ], page
+        section = items[-1]
+        pages = [li for li in section.css("li") if _parent(li, 3) == section]
+        tool = [_label(section), *map(_label, pages)]
+        assert tool == ["About this site", "API reference", "Checking links"], page
+        answers = " ".join(a.attributes.get("href") or "" for li in items[:-1] for a in li.css("a"))
+        assert "about-this-site" not in answers and "checking" not in answers, page
 
 
 def test_the_built_site_checks_clean(site: Path, run_cli: Run) -> None:

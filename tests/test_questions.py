@@ -367,7 +367,18 @@ def test_the_file_name_is_the_id_and_must_be_a_slug() -> None:
 
 
 @pytest.mark.parametrize(
-    "qid", ["bibliography", "index", "search", "assets", "reference", "404", "sitemap"]
+    "qid",
+    [
+        "bibliography",
+        "index",
+        "search",
+        "assets",
+        "reference",
+        "about-this-site",
+        "questions",
+        "404",
+        "sitemap",
+    ],
 )
 def test_an_id_that_would_replace_a_page_of_the_site_is_reserved(qid: str) -> None:
     assert qid in RESERVED_IDS

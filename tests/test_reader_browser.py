@@ -213,7 +213,7 @@ def test_the_palette_toggle_switches_and_the_choice_persists(browser: Any, base_
     # And back: light holds too.
     tab.locator('label[title="Switch to light mode"]').click()
     tab.wait_for_function("() => document.body.dataset.mdColorScheme === 'default'")
-    page.goto(base_url + "/checking/", wait_until="load")
+    page.goto(base_url + "/about-this-site/checking/", wait_until="load")
     assert scheme_of(page) == "default" and background_luminance(page) > 0.8
     reader.close()
     # A reader who never chose gets the scheme of their system.

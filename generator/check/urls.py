@@ -1,7 +1,7 @@
 """URL handling for the link check: clean what a browser would clean, normalise, resolve.
 
 Pure functions over strings. The normalisation is the only equality the check knows
-(documented in `docs/checking.md`):
+(documented in `docs/about-this-site/checking.md`):
 
 - the schemes `http` and `https` are one; the host is compared lower-cased (and a Unicode
   host in its IDNA form); a default port (`:80`, `:443`) is dropped; a trailing `/` on the

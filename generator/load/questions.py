@@ -54,12 +54,22 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _NODE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 RESERVED_IDS = frozenset(
-    ("bibliography", "index", "search", "assets", "reference", "404", "sitemap", "questions")
+    (
+        "bibliography",
+        "index",
+        "search",
+        "assets",
+        "reference",
+        "about-this-site",
+        "404",
+        "sitemap",
+        "questions",
+    )
 )
 """Ids a question cannot have: its folder or page would replace a page or folder of the site
 (`bibliography.md` and its pages, `index.md`, the lists of questions by task in
-`questions/`, `404.html`, `sitemap.xml`, the search index, the theme's assets, the API
-reference)."""
+`questions/`, `404.html`, `sitemap.xml`, the search index, the theme's assets, the pages about the site
+and the tool in `about-this-site/`, and `reference/`, where they once were)."""
 
 
 def read_question(
