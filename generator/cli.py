@@ -218,8 +218,9 @@ def _generate(
         return exit_code(findings)
     for path in result.removed:
         print(f"removed {path} (left by an interrupted run)", file=sys.stderr)
-    for path in result.written:
-        print(f"wrote {path}", file=sys.stderr)
+    gone = {change.path for change in result.changes if change.status == "removed"}
+    for path in result.written:  # the owned pages the layout no longer has were removed
+        print(f"{'removed' if path in gone else 'wrote'} {path}", file=sys.stderr)
     return exit_code(findings)
 
 

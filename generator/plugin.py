@@ -180,6 +180,13 @@ class AnswersitePlugin(BasePlugin[AnswersiteConfig]):  # type: ignore[no-untyped
             return 4
 
         nav.items.sort(key=rank)  # stable: within a rank, MkDocs's order
+        # MkDocs linked each page to its previous and next before this event, in its own
+        # (alphabetical) order: the footer would lead from an answer to its references.
+        nav.pages = _pages_in(nav.items)
+        for before, page, after in zip(
+            [None, *nav.pages[:-1]], nav.pages, [*nav.pages[1:], None], strict=True
+        ):
+            page.previous_page, page.next_page = before, after
         self.nav = nav
         return nav
 
@@ -364,6 +371,17 @@ def _folder_of(item: object) -> str | None:
         folders = {_folder_of(child) for child in item.children}
         return folders.pop() if len(folders) == 1 else None
     return None
+
+
+def _pages_in(items: list[Any]) -> list[Page]:
+    """The pages of navigation items, in the order the navigation shows them."""
+    pages: list[Page] = []
+    for item in items:
+        if isinstance(item, Page):
+            pages.append(item)
+        elif isinstance(item, Section):
+            pages += _pages_in(item.children)
+    return pages
 
 
 def _url_to(target: str, page: Page, files: Files) -> str:
