@@ -9,9 +9,12 @@ from the project alone (pure, deterministic), how those lists are split:
   [`BIBLIOGRAPHY_LINES`][generator.layout.BIBLIOGRAPHY_LINES] lines of backlinks), that is
   `bibliography.md`; beyond, `bibliography.md` lists pages `bibliography/<a>-<c>.md`, each
   holding the sources whose keys start with a run of letters, split by key prefix as deep as
-  needed, so that adding a source moves at most its neighbours. A source provided with more
-  than [`INLINE_QUESTIONS`][generator.layout.INLINE_QUESTIONS] questions lists them on pages
-  of its own, `bibliography/provided/<anchor>/<n>.md`, of
+  needed and packed in key order. Adding a source leaves the pages before its own alone; it
+  moves no other source while its page has room, and when that page overflows, sources
+  move on to the following pages up to one with room (an entry's address is its page's,
+  so such a change rewrites the references pages that link those entries). A source
+  provided with more than [`INLINE_QUESTIONS`][generator.layout.INLINE_QUESTIONS] questions
+  lists them on pages of its own, `bibliography/provided/<anchor>/<n>.md`, of
   [`QUESTIONS_PER_PAGE`][generator.layout.QUESTIONS_PER_PAGE] each.
 - **The list of questions**: while the site has at most `nav_limit` questions (the plugin
   option, [`NAV_LIMIT`][generator.layout.NAV_LIMIT] by default), the home page lists each in

@@ -68,8 +68,8 @@ RESERVED_IDS = frozenset(
 )
 """Ids a question cannot have: its folder or page would replace a page or folder of the site
 (`bibliography.md` and its pages, `index.md`, the lists of questions by task in
-`questions/`, `404.html`, `sitemap.xml`, the search index, the theme's assets, the pages about the site
-and the tool in `about-this-site/`, and `reference/`, where they once were)."""
+`questions/`, `404.html`, `sitemap.xml`, the search index, the theme's assets, the pages
+about the site and the tool in `about-this-site/`, and `reference/`, where they once were)."""
 
 
 def read_question(
