@@ -8,12 +8,13 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from generator.citations import find_citations
+from generator.citations import CitationGroup, find_citations
 from generator.errors import RegionError
 from generator.infer import QuestionInference, TaskKind
 from generator.model import (
@@ -280,25 +281,33 @@ def _title(text: str, page: str, found: list[Heading]) -> str:
     return stem.replace("-", " ").replace("_", " ").capitalize()
 
 
-def _uses(text: str, path: str) -> str:
-    """The page with the bodies of its listing regions blanked out, its lines kept.
+def _is_use(group: CitationGroup, text: str) -> bool:
+    """Whether a citation of `text` is a use: not in the body of a listing region.
 
-    What is left cites a source where the answer relies on it: see
-    [`LISTING_REGIONS`][generator.regions.LISTING_REGIONS].
+    A list of sources cites each beside its links; what relies on a source is cited
+    elsewhere: see [`LISTING_REGIONS`][generator.regions.LISTING_REGIONS].
+    """
+    line = group.location.line or 0
+    return not any(first <= line <= last for first, last in _listings(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _listings(text: str) -> tuple[tuple[int, int], ...]:
+    """The lines (first, last, 1-based) of the bodies of the listing regions of a page.
+
+    Cached: the citation index and the citation check both ask, page by page.
     """
     if "answersite" not in text:
-        return text
+        return ()
     try:
-        regions = parse(text, path).regions
+        regions = parse(text, "").regions
     except RegionError:  # the writer reports damaged markers; here every citation counts
-        return text
-    lines = text.split("\n")
-    for region in regions:
-        if region.name in LISTING_REGIONS:
-            lines[region.begin_line : region.end_line - 1] = [""] * (
-                region.end_line - 1 - region.begin_line
-            )
-    return "\n".join(lines)
+        return ()
+    return tuple(
+        (region.begin_line + 1, region.end_line - 1)
+        for region in regions
+        if region.name in LISTING_REGIONS
+    )
 
 
 def index_citations(pages: Mapping[str, str]) -> dict[str, list[Citer]]:
@@ -314,7 +323,9 @@ def index_citations(pages: Mapping[str, str]) -> dict[str, list[Citer]]:
         title = _title(text, page, found)
         sections = [h for h in found if h.level > 1]
         seen: set[str] = set()
-        for group in find_citations(_uses(text, page), page):
+        for group in find_citations(text, page):
+            if not _is_use(group, text):
+                continue
             for key in group.keys:
                 if key in seen:
                     continue
@@ -355,8 +366,8 @@ def check_citations(
     for page in sorted(pages):
         question = question_of(page, project)
         path = f"{docs_prefix}/{page}"
-        uses = {g.location for g in find_citations(_uses(pages[page], path), path)}
-        for group in find_citations(pages[page], path):
+        text = pages[page]
+        for group in find_citations(text, path):
             for key in group.keys:
                 if key in project.unused:
                     findings.append(
@@ -394,7 +405,7 @@ def check_citations(
                             "cite only the sources listed in the question's `sources:`",
                         )
                     )
-                elif group.location in uses:
+                elif _is_use(group, text):
                     cited_in.setdefault(key, set()).add(question.id if question else "")
     for question in project.questions if uncited else ():
         for use in question.sources:

@@ -7,6 +7,7 @@ them) are text, not citations. A bracket followed by `(` or `[` is a Markdown li
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -31,7 +32,20 @@ class CitationGroup:
 
 
 def _groups(text: str, path: str) -> Iterator[CitationGroup]:
+    for start, end, keys, line, column in _spans(text):
+        yield CitationGroup(start, end, keys, Location(path, line, column))
+
+
+@functools.lru_cache(maxsize=8192)
+def _spans(text: str) -> tuple[tuple[int, int, tuple[str, ...], int, int], ...]:
+    """Each citation group of `text`: start, end, keys, line and column (1-based).
+
+    Cached: a page is read for citations by several stages (the index of who cites whom,
+    the citation check, the plugin) in one run.
+    """
     masked = mask_code(text)
+    found = []
+    line, line_start, counted = 1, 0, 0
     for match in _GROUP.finditer(masked):
         parts = [part.strip() for part in match.group(1).split(";")]
         keys = []
@@ -41,11 +55,14 @@ def _groups(text: str, path: str) -> Iterator[CitationGroup]:
                 break
             keys.append(key_match.group(1))
         else:
-            line = text.count("\n", 0, match.start()) + 1
-            column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
-            yield CitationGroup(
-                match.start(), match.end(), tuple(keys), Location(path, line, column)
-            )
+            start = match.start()
+            newlines = text.count("\n", counted, start)
+            if newlines:
+                line += newlines
+                line_start = text.rfind("\n", counted, start) + 1
+            counted = start
+            found.append((start, match.end(), tuple(keys), line, start - line_start + 1))
+    return tuple(found)
 
 
 def find_citations(text: str, path: str) -> list[CitationGroup]:
