@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.load.yamlread import (
     MAX_ALIAS_NODES,
@@ -254,3 +257,61 @@ def test_a_control_character_is_a_finding_at_its_line_and_column() -> None:
         Location("q.yaml", 2, 5),
         "YAML syntax error: expected printable text, found the control character U+0000",
     )
+
+
+# --- libyaml's parser under the same composer ---------------------------------------------
+# `read_yaml` reads with libyaml's scanner and parser when PyYAML has them, and reads again
+# with PyYAML's Python ones on any problem, whose messages it gives. So a document libyaml
+# reads must be read alike by Python's: same values, same lines, same duplicates.
+
+
+def _lines(value: object) -> object:
+    """Every line a read document carries, nested as the document."""
+    if isinstance(value, LineDict):
+        return (
+            value.line,
+            sorted(value.key_lines.items()),
+            value.duplicates,
+            {k: _lines(v) for k, v in value.items()},
+        )
+    if isinstance(value, LineList):
+        return (value.line, value.item_lines, [_lines(v) for v in value])
+    return value
+
+
+def _both(text: str) -> tuple[object, object]:
+    """What `read_yaml` reads (libyaml's parser first), and what Python's parser alone reads."""
+    from generator.load import yamlread
+
+    if not yamlread.LIBYAML:
+        pytest.skip("PyYAML without libyaml")
+    document, problem = read_yaml(text, "x.yaml")
+    given = ("read", _lines(document)) if problem is None else ("refused",)
+    try:
+        loader = yamlread._Loader(text)
+        return given, ("read", _lines(loader.get_single_data()))
+    except Exception:
+        return given, ("refused",)
+
+
+_PIECES = [*"ab1 :-#'\"\n\t{}[],&*!?|>%@`\\.=~", "\r\n", "- ", ": ", "  ", "é", "\x85", "\x00"]
+_PIECES += ["\ufeff", "\u2028", "---", "...", "!!str", "!!int", "<<: ", "&a ", "*a", "key: "]
+_YAMLISH = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_YAMLISH)
+def test_what_python_reads_libyaml_reads_alike(text: str) -> None:
+    fast, pure = _both(text)
+    if pure[0] == "read":
+        assert fast == pure
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for p in Path(__file__).parent.parent.glob("**/*.y*ml") if ".venv" not in p.parts),
+    ids=str,
+)
+def test_every_yaml_file_of_the_project_is_read_alike(path: Path) -> None:
+    fast, pure = _both(path.read_text(encoding="utf-8", errors="replace"))
+    assert fast == pure
