@@ -25,6 +25,7 @@ forgets to escape still escapes. All functions are pure.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from generator.scanner import code_lines, is_fence_opener
@@ -72,6 +73,7 @@ def one_line(value: str) -> str:
     return _SPACE.sub(" ", _CONTROLS.sub("", value)).strip()
 
 
+@functools.lru_cache(maxsize=65536)  # a source's title is printed on many pages
 def text(value: str | None) -> Markdown:
     """Plain text that can make no tag, attribute, link or Markdown of its own.
 

@@ -31,6 +31,7 @@ so `parse(text, path).text == text` for any well-formed page.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, replace
@@ -257,6 +258,9 @@ class ParsedPage:
 def parse(text: str, path: str) -> ParsedPage:
     """Split a page into verbatim text and generated regions.
 
+    Pages parsed well are remembered by text (the last few thousand): in one run a page is
+    parsed by the writer and again by the citation index and check.
+
     Args:
         text: The page, read without newline translation.
         path: The page, relative to the project root, for locations.
@@ -268,6 +272,19 @@ def parse(text: str, path: str) -> ParsedPage:
         RegionError: A marker is damaged: malformed, unterminated, nested, mismatched,
             duplicated, or an end marker without a begin marker.
     """
+    try:
+        page = _parse_well(text)
+    except RegionError:
+        return _parse(text, path)  # raises, with this page's locations
+    return page if page.path == path else ParsedPage(path, page.segments)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_well(text: str) -> ParsedPage:
+    return _parse(text, "")
+
+
+def _parse(text: str, path: str) -> ParsedPage:
     segments: list[str | Region] = []
     chunk: list[str] = []
     opened: tuple[str, int, str] | None = None  # name, line, begin_text

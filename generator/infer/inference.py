@@ -156,37 +156,44 @@ def _longest(matches: list[tuple[int, int, str, str]]) -> list[tuple[int, int, s
 
 _PhraseIndex = dict[str, tuple[tuple[re.Pattern[str], str, str], ...]]
 # By the identity of the entry list (hashing a vocabulary's entries costs more than a lookup).
-_INDEXES: dict[int, tuple[Sequence[TaskKind | Technique], _PhraseIndex]] = {}
+_INDEXES: dict[int, tuple[Sequence[TaskKind | Technique], _PhraseIndex, frozenset[int]]] = {}
 
 
-def _phrase_index(entries: Sequence[TaskKind | Technique]) -> _PhraseIndex:
-    """Every entry's phrases, by their cheap test: head → (pattern, phrase, entry id)."""
+def _phrase_index(
+    entries: Sequence[TaskKind | Technique],
+) -> tuple[_PhraseIndex, frozenset[int]]:
+    """Every entry's phrases, by their cheap test: head → (pattern, phrase, entry id); and
+    the lengths of the heads."""
     known = _INDEXES.get(id(entries))
     if known is not None and known[0] is entries:
-        return known[1]
+        return known[1], known[2]
     index: dict[str, list[tuple[re.Pattern[str], str, str]]] = {}
     for entry in entries:
         for head, pattern, phrase in _compiled(tuple(entry.phrases)):
             index.setdefault(head, []).append((pattern, phrase, entry.id))
     found = {head: tuple(entries) for head, entries in index.items()}
+    lengths = frozenset(len(head) for head in found)
     if len(_INDEXES) > 8:
         _INDEXES.clear()
-    _INDEXES[id(entries)] = (entries, found)
-    return found
+    _INDEXES[id(entries)] = (entries, found, lengths)
+    return found, lengths
 
 
 def _all_matches(
     text: str, entries: Sequence[TaskKind | Technique]
 ) -> list[tuple[int, int, str, str]]:
-    """Every whole-word occurrence of every entry's phrases: `(start, end, phrase, id)`.
+    """Every whole-word occurrence of every entry's phrases: `(start, end, phrase, id)`,
+    in no particular order (callers sort).
 
-    One pass over the distinct heads of all the phrases, not one call per entry.
+    The heads present are found from the text's slices of a head's length, rather than by
+    searching the text for each of the vocabulary's heads.
     """
+    index, lengths = _phrase_index(entries)
+    present = {text[i : i + n] for n in lengths for i in range(len(text) - n + 1)}
     return [
         (match.start(), match.end(), phrase, entry_id)
-        for head, candidates in _phrase_index(entries).items()
-        if head in text
-        for pattern, phrase, entry_id in candidates
+        for head in present.intersection(index)
+        for pattern, phrase, entry_id in index[head]
         for match in pattern.finditer(text)
     ]
 
