@@ -185,6 +185,32 @@ def measure(count: int, work: Path, full_nav_up_to: int) -> dict[str, float]:
     return row
 
 
+def default_site(work: Path, repeat: int) -> None:
+    """The default project (a copy of this checkout's): `answersite build` against a plain
+    `mkdocs build` of the same docs without the answersite plugin, runs alternating."""
+    root = Path(__file__).resolve().parent.parent
+    project = work / "default"
+    shutil.rmtree(project, ignore_errors=True)
+    project.mkdir(parents=True)
+    for name in ("mkdocs.yml", "docs", "references", "generator", ".answersite"):
+        source = root / name
+        if source.is_dir():
+            shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, project / name)
+    plain = plain_config(project, prune=False)
+    ours: list[float] = []
+    theirs: list[float] = []
+    for _ in range(repeat):
+        ours.append(run(BIN / "answersite", "build", cwd=project).cpu)
+        theirs.append(run(BIN / "mkdocs", "build", "-q", "-f", plain, cwd=project).cpu)
+    print("== the default site ==")
+    print(f"  {'answersite build s (median)':48} {statistics.median(ours):10.2f}")
+    print(f"  {'plain mkdocs build s (median)':48} {statistics.median(theirs):10.2f}")
+    ratio = statistics.median(ours) / statistics.median(theirs)
+    print(f"  {'answersite build / plain build':48} {ratio:10.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--questions", type=int, nargs="+", default=[100, 300, 1000])
@@ -192,10 +218,23 @@ def main() -> None:
         "--full-nav-up-to", type=int, default=300, help="build the full-nav peer up to N"
     )
     parser.add_argument("--keep", type=Path, help="work here instead of a temp dir")
+    parser.add_argument(
+        "--default-site",
+        type=int,
+        metavar="REPEAT",
+        help="only the default project: answersite build vs a plain build, REPEAT runs each",
+    )
     args = parser.parse_args()
     print(machine())
     work = args.keep.resolve() if args.keep else Path(tempfile.mkdtemp(prefix="bench-build-"))
     work.mkdir(parents=True, exist_ok=True)
+    if args.default_site:
+        try:
+            default_site(work, args.default_site)
+        finally:
+            if not args.keep:
+                shutil.rmtree(work, ignore_errors=True)
+        return
     rows: dict[int, dict[str, float]] = {}
     try:
         for count in args.questions:
