@@ -286,26 +286,33 @@ def _parse_well(text: str) -> ParsedPage:
 
 def _parse(text: str, path: str) -> ParsedPage:
     segments: list[str | Region] = []
-    chunk: list[str] = []
-    opened: tuple[str, int, str] | None = None  # name, line, begin_text
-    body: list[str] = []
+    opened: tuple[str, int, str, int] | None = None  # name, line, begin_text, body start
     seen: dict[str, int] = {}
-    # A marker shown as an example inside code is text, as MkDocs renders it. Only a page
-    # with a fence, front matter or an indented marker-like line can have one in code.
-    lines = _split_lines(text)
+    # Only marker-like lines matter: found with one search of the page; the text between
+    # them is kept as slices. A marker shown as an example inside code is text, as MkDocs
+    # renders it: only a page with a fence, front matter or an indented marker-like line
+    # can have one in code.
+    candidates = list(_MARKER_LINE.finditer(text))
     code: set[int] = set()
-    if _MARKER_LINE.search(text) and (
+    if candidates and (
         "```" in text
         or "~~~" in text
         or text.startswith("---")
-        or any(line[0] in " \t" for line in lines if _CANDIDATE.match(line))
+        or any(found.group(0)[0] in " \t" for found in candidates)
     ):
         code = {line.number for line in code_lines(text) if line.code}
-    for number, line in enumerate(lines, start=1):
-        content = _strip_ending(line)
-        if number in code or not _CANDIDATE.match(content):
-            (body if opened else chunk).append(line)
+    last = 0  # where the text since the last region starts
+    number, counted = 1, 0
+    for found in candidates:
+        start = found.start()
+        number += text.count("\n", counted, start)
+        counted = start
+        if number in code:
             continue
+        stop = text.find("\n", start)
+        stop = len(text) if stop < 0 else stop + 1
+        line = text[start:stop]
+        content = _strip_ending(line)
         where = Location(path, number)
         if begin := _BEGIN.match(content):
             name = begin["name"]
@@ -323,8 +330,8 @@ def _parse(text: str, path: str) -> ParsedPage:
                     hint="delete one of the two regions, or rename it",
                 )
             seen[name] = number
-            segments.append("".join(chunk))
-            chunk, body, opened = [], [], (name, number, line)
+            segments.append(text[last:start])
+            opened = (name, number, line, stop)
         elif end := _END.match(content):
             name = end["name"]
             if not opened:
@@ -340,10 +347,10 @@ def _parse(text: str, path: str) -> ParsedPage:
                     where,
                     hint=f"rename this marker to '<!-- answersite:end {opened[0]} -->'",
                 )
-            segments.append(
-                Region(opened[0], opened[1], number, "".join(body), end["sum"], opened[2], line)
-            )
+            body = text[opened[3] : start]
+            segments.append(Region(opened[0], opened[1], number, body, end["sum"], opened[2], line))
             opened = None
+            last = stop
         else:
             raise _malformed(content, where)
     if opened:
@@ -352,7 +359,7 @@ def _parse(text: str, path: str) -> ParsedPage:
             Location(path, opened[1]),
             hint=f"add '<!-- answersite:end {opened[0]} -->' after its generated text",
         )
-    segments.append("".join(chunk))
+    segments.append(text[last:])
     return ParsedPage(path, tuple(s for s in segments if s != ""))
 
 

@@ -57,6 +57,7 @@ _CONTAINER = re.compile(
 _QUOTE = re.compile(r"(?:[ ]{0,3}>[ ]?)+")
 _HEADING = re.compile(r"(#{1,6})((?:\\.|[^\\])*?)#*\Z")
 _SETEXT = re.compile(r"(=+|-+)\Z")
+_HEADING_STARTS = ("#", "=", "-")
 _FRONT_MATTER = re.compile(r"-{3}[ \t]*\r?\n(?:.*?\r?\n)?(?:\.{3}|-{3})[ \t]*\r?\n", re.DOTALL)
 _ATTR_ID = re.compile(r"[ \t]*\{[^}]*#([\w:.-]+)[^}]*\}[ \t]*\Z")
 _NOT_NEWLINE = re.compile(r"[^\r\n]")
@@ -393,7 +394,8 @@ def _headings(text: str) -> tuple[Heading, ...]:
     used: set[str] = set()
     lines = _code_lines(text)
     for line in lines:
-        if line.code:
+        # Only a line that starts with `#` (ATX) or is `=`/`-` (setext) can make a heading.
+        if line.code or line.text.lstrip()[:1] not in _HEADING_STARTS:
             continue
         level, title = _heading_of(lines, line.number - 1)
         if not title:
