@@ -110,6 +110,9 @@ CODES: dict[str, Code] = {
     "page-changed": Code(
         _E, "A page changed while answersite was writing: it was left as it was saved.", "write"
     ),
+    "question-removed": Code(
+        _W, "A docs folder holds the pages of a question that is no longer in the set.", "write"
+    ),
     # -- citations ----------------------------------------------------------------------
     "citation-unknown-key": Code(
         _E, "A citation names a key not in the reference set.", "citations"

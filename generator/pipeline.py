@@ -16,7 +16,7 @@ from generator.check import LinkPolicy, check_site
 from generator.errors import InputError
 from generator.layout import BIBLIOGRAPHY, OWNED_FOLDERS
 from generator.load import VOCABULARY_FILE, load_project, read_pages
-from generator.model import Finding, Project, Severity
+from generator.model import Finding, Location, Project, Severity
 from generator.progress import Track, silent
 from generator.settings import Settings
 from generator.suggest import suggest
@@ -195,7 +195,8 @@ def generate(
     changes = [*(c for c in changes if c.path != STATE_PATH), *removals, *state]
     for change in removals:
         pages.pop(change.path[prefix:], None)
-    findings = [*findings, *orphaned, *check_citations(project, pages, docs)]
+    findings = [*findings, *orphaned, *_left_behind(settings, project)]
+    findings += check_citations(project, pages, docs)
     written: Sequence[str] = ()
     if write:
         written, changed = apply_changes(settings.root, changes, track=track)
@@ -210,6 +211,43 @@ def _lists_sources(page: str, questions: set[str]) -> bool:
     if page == BIBLIOGRAPHY or (rest and head in OWNED_FOLDERS):
         return True
     return rest == "references.md" and head in questions
+
+
+_QUESTION_MARK = "<!-- answersite:begin question -->"
+"""The first region of a question's answer page: a folder whose `index.md` has it held a
+question."""
+
+
+def _left_behind(settings: Settings, project: Project) -> list[Finding]:
+    """`question-removed`: a docs folder with a question's answer page, for a question that
+    is not in the set (its file removed or renamed). Its pages are not regenerated, and
+    their citations of the question's sources now fail: say why, once, with the way out."""
+    docs = settings.root / settings.docs
+    ids = {q.id for q in project.questions}
+    found = []
+    for folder in sorted(docs.iterdir()) if docs.is_dir() else ():
+        name = folder.name
+        if name in ids or name in OWNED_FOLDERS or name.startswith(".") or not folder.is_dir():
+            continue
+        page = folder / "index.md"
+        try:
+            text = page.read_text(encoding="utf-8", errors="replace") if page.is_file() else ""
+        except OSError:
+            continue
+        if _QUESTION_MARK not in text:
+            continue
+        question = f"{settings.references}/questions/{name}.yaml"
+        found.append(
+            Finding(
+                "question-removed",
+                Severity.WARNING,
+                f"{settings.docs}/{name}/ holds the pages of the question `{name}`, which is "
+                f"not in the reference set ({question} is gone): they are no longer generated",
+                Location(f"{settings.docs}/{name}/index.md"),
+                f"delete the folder {settings.docs}/{name}/, or restore {question}",
+            )
+        )
+    return found
 
 
 def _check_question_folders(settings: Settings, project: Project) -> None:

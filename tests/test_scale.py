@@ -100,9 +100,9 @@ def _build_project(work: Path, count: int) -> Built:
     _ok(answersite("init", root, cwd=work))
     config = root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    option = "  - answersite:\n"
-    assert option in text
-    config.write_text(text.replace(option, f"{option}      nav_limit: {NAV_LIMIT}\n"), "utf-8")
+    option = "      nav_limit: 30\n"  # as `init` writes it
+    assert text.count(option) == 1
+    config.write_text(text.replace(option, f"      nav_limit: {NAV_LIMIT}\n"), "utf-8")
     _ok(answersite("import", *prompts, "--project", root, cwd=work))
     generated = _ok(answersite("generate", cwd=root)).stderr
     _ok(answersite("build", cwd=root))
@@ -370,6 +370,19 @@ def test_a_removed_question_takes_away_the_owned_pages_no_longer_planned(copy: P
         assert f"removed {path}\n" in done.stderr
     # Nothing else is due: every owned page left is planned, or the one kept.
     _ok(answersite("generate", "--check", cwd=copy))
+
+
+def test_a_removed_question_whose_pages_are_left_is_named_with_the_way_out(copy: Path) -> None:
+    (copy / "references/questions/q0007.yaml").unlink()
+    done = answersite("generate", "--format", "json", cwd=copy)
+    findings = json.loads(done.stdout)["findings"]
+    removed = [f for f in findings if f["code"] == "question-removed"]
+    assert [(f["severity"], f["file"]) for f in removed] == [("warning", "docs/q0007/index.md")]
+    assert (
+        "delete the folder docs/q0007/, or restore references/questions/q0007.yaml"
+        in (removed[0]["hint"])
+    )
+    assert (copy / "docs/q0007/index.md").is_file()  # a person's pages: never deleted
 
 
 def test_a_list_of_questions_no_longer_needed_is_removed(copy: Path) -> None:
