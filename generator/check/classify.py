@@ -153,11 +153,12 @@ class LinkChecker:
                 linked.setdefault(source, url)
             key = (scheme_base, url) if up < 0 else (parents[up], rest) if up < depth else None
             if key not in good:
-                first_index = urls.index(url)
-                if urls.count(url) == 1:
-                    indices = [first_index]
-                else:
-                    indices = [i for i, other in enumerate(urls) if other == url]
+                indices = [urls.index(url)]
+                try:  # each further place of the same URL, found by `index` in C
+                    while True:
+                        indices.append(urls.index(url, indices[-1] + 1))
+                except ValueError:
+                    pass
                 before = (len(self.problems), self._deferred, len(self.allowed))
                 ctx = partial(Context, page.path, page_dir, question, theme=_theme(page.generator))
                 for index in indices:

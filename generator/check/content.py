@@ -130,9 +130,13 @@ class ContentRules:
                         "the first, another reader may keep the other"
                     )
                     self.markup.append(Markup(CONTENT, name, attr, "", message, True, True))
-        names = Counter(name.lower() for name, _ in tags)
-        if not self.skipped and len(tags) <= self.elements and names.keys() <= CONTENT_TAGS:
+        if (
+            not self.skipped
+            and len(tags) <= self.elements
+            and {name.lower() for name, _ in tags} <= CONTENT_TAGS
+        ):
             return  # every tag written stands in the content: the usual case
+        names = Counter(name.lower() for name, _ in tags)
         seen: Counter[str] = Counter()
         for root in self.roots:
             seen.update((node.tag or "").lower() for node in root.traverse())

@@ -172,7 +172,9 @@ class PageReader(ContentRules):
                         next(nodes, None)
                     inside -= skipped
                     self.skipped = True
-            elif plain(attrs):
+            elif (len(attrs) == 1 and "class" in attrs) or plain(attrs):
+                # (most of the theme's elements have a class and nothing else: tested first,
+                # without the set `issuperset` builds from a dict)
                 if node.tag_id in _SPECIAL_IDS:
                     inside = self.special(node, node.tag or "-", attrs)
             elif fast_a(attrs) and node.tag_id in _A_IDS:
