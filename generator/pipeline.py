@@ -195,7 +195,7 @@ def generate(
     changes = [*(c for c in changes if c.path != STATE_PATH), *removals, *state]
     for change in removals:
         pages.pop(change.path[prefix:], None)
-    findings = [*findings, *orphaned, *_left_behind(settings, project)]
+    findings = [*findings, *orphaned, *_left_behind(settings, project, pages)]
     findings += check_citations(project, pages, docs)
     written: Sequence[str] = ()
     if write:
@@ -218,21 +218,21 @@ _QUESTION_MARK = "<!-- answersite:begin question -->"
 question."""
 
 
-def _left_behind(settings: Settings, project: Project) -> list[Finding]:
+def _left_behind(settings: Settings, project: Project, pages: Mapping[str, str]) -> list[Finding]:
     """`question-removed`: a docs folder with a question's answer page, for a question that
     is not in the set (its file removed or renamed). Its pages are not regenerated, and
-    their citations of the question's sources now fail: say why, once, with the way out."""
-    docs = settings.root / settings.docs
+    their citations of the question's sources now fail: say why, once, with the way out.
+
+    Args:
+        settings: The project's settings.
+        project: The loaded project.
+        pages: Every docs page (docs-relative path → text), as `read_pages` read them.
+    """
     ids = {q.id for q in project.questions}
     found = []
-    for folder in sorted(docs.iterdir()) if docs.is_dir() else ():
-        name = folder.name
-        if name in ids or name in OWNED_FOLDERS or name.startswith(".") or not folder.is_dir():
-            continue
-        page = folder / "index.md"
-        try:
-            text = page.read_text(encoding="utf-8", errors="replace") if page.is_file() else ""
-        except OSError:
+    for page, text in sorted(pages.items()):
+        name, _, rest = page.partition("/")
+        if rest != "index.md" or name in ids or name in OWNED_FOLDERS:
             continue
         if _QUESTION_MARK not in text:
             continue
@@ -243,7 +243,7 @@ def _left_behind(settings: Settings, project: Project) -> list[Finding]:
                 Severity.WARNING,
                 f"{settings.docs}/{name}/ holds the pages of the question `{name}`, which is "
                 f"not in the reference set ({question} is gone): they are no longer generated",
-                Location(f"{settings.docs}/{name}/index.md"),
+                Location(f"{settings.docs}/{page}"),
                 f"delete the folder {settings.docs}/{name}/, or restore {question}",
             )
         )

@@ -267,29 +267,13 @@ def apply_changes(
         if _read_or_none(root, change.path) != change.old:
             item.abort()
             skipped.append(change.path)
-            findings.append(
-                Finding(
-                    "page-changed",
-                    Severity.ERROR,
-                    "the page changed while answersite was generating, so it was left as it is now",
-                    Location(change.path),
-                    "run `answersite generate` again",
-                )
-            )
+            findings.append(_changed_meanwhile(change.path))
             continue
         item.commit()
         written.append(change.path)
     for change in removals:
         if _read_or_none(root, change.path) != change.old:
-            findings.append(
-                Finding(
-                    "page-changed",
-                    Severity.ERROR,
-                    "the page changed while answersite was generating, so it was left as it is now",
-                    Location(change.path),
-                    "run `answersite generate` again",
-                )
-            )
+            findings.append(_changed_meanwhile(change.path))
             continue
         (root / change.path).unlink(missing_ok=True)
         _remove_empty_folders(root, change.path)
@@ -309,6 +293,17 @@ def apply_changes(
         else:
             item.abort()
     return written, findings
+
+
+def _changed_meanwhile(path: str) -> Finding:
+    """`page-changed`: the page is not what it was when planned (saved in an editor)."""
+    return Finding(
+        "page-changed",
+        Severity.ERROR,
+        "the page changed while answersite was generating, so it was left as it is now",
+        Location(path),
+        "run `answersite generate` again",
+    )
 
 
 def owned_pages(root: Path, docs: str, folders: Sequence[str]) -> list[str]:
