@@ -29,38 +29,18 @@ from pathlib import Path
 
 from generator.infer.model import (
     MODALITIES,
-    STEP_KINDS,
     Dataset,
-    IOSpec,
     Knowledge,
-    Modality,
     ModalityCue,
-    Parameter,
-    StepKind,
     TaskKind,
     Technique,
-    WorkflowStep,
 )
 from generator.infer.read import Entries, read_entries
 from generator.load.reading import read_input
 from generator.model import Finding, Location, Severity
 from generator.suggest import suggest
 
-__all__ = [
-    "MODALITIES",
-    "STEP_KINDS",
-    "Dataset",
-    "IOSpec",
-    "Knowledge",
-    "Modality",
-    "ModalityCue",
-    "Parameter",
-    "StepKind",
-    "TaskKind",
-    "Technique",
-    "WorkflowStep",
-    "load_knowledge",
-]
+__all__ = ["load_knowledge"]
 
 
 #: The shipped files, in reading order, each with the sections it may hold.
