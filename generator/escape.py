@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 import re
 
-from generator.scanner import code_lines, is_fence_opener
+from generator.scanner import code_line_numbers, code_lines, is_fence_opener
 
 __all__ = [
     "Markdown",
@@ -127,7 +127,10 @@ def attribute(value: str) -> str:
     aside, so a `[…](…)` inside an attribute would otherwise become a link. Browsers decode
     the entities, so the attribute's value is exactly `value`.
     """
-    return re.sub(r"[&<>\"'`\\\[\]{}|]", lambda m: f"&#{ord(m.group(0))};", one_line(value))
+    return _ATTRIBUTE_TEXT.sub(lambda m: f"&#{ord(m.group(0))};", one_line(value))
+
+
+_ATTRIBUTE_TEXT = re.compile(r"[&<>\"'`\\\[\]{}|]")
 
 
 def markdown(value: str | None, *, indent: int = 0) -> Markdown:
@@ -166,7 +169,7 @@ def markdown(value: str | None, *, indent: int = 0) -> Markdown:
         text_ = lines[unpaired]
         at = len(text_) - len(text_.lstrip(" \t>"))
         lines[unpaired] = f"{text_[:at]}&#{ord(text_[at])};{text_[at + 1 :]}"
-    blocks = {line.number - 1 for line in code_lines("\n".join(lines)) if line.code}
+    blocks = {number - 1 for number in code_line_numbers("\n".join(lines))}
     for index, text_ in enumerate(lines):
         if index not in blocks:
             # Even inside a code span: where a span ends is not certain from one value

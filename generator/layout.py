@@ -130,7 +130,10 @@ class Bibliography:
 
 def _normal(key: str) -> str:
     """The key as the letters that split it: lower case, anything else than a-z0-9 as `_`."""
-    return re.sub(r"[^a-z0-9]", "_", key.lower())
+    return _NOT_ALNUM.sub("_", key.lower())
+
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
 
 def bibliography_layout(

@@ -44,7 +44,10 @@ def source_anchor(key: str) -> str:
     The references pages give each entry this id, citations link to it, and the link check
     looks for it: one function, so the three always agree.
     """
-    return "ref-" + re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+    return "ref-" + _NOT_ALNUM.sub("-", key.lower()).strip("-")
+
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 @dataclass(frozen=True, order=True)

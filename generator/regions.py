@@ -38,7 +38,7 @@ from dataclasses import dataclass, replace
 
 from generator.errors import RegionError
 from generator.model import Location
-from generator.scanner import code_lines
+from generator.scanner import code_line_numbers
 
 __all__ = [
     "LISTING_REGIONS",
@@ -293,14 +293,14 @@ def _parse(text: str, path: str) -> ParsedPage:
     # renders it: only a page with a fence, front matter or an indented marker-like line
     # can have one in code.
     candidates = list(_MARKER_LINE.finditer(text))
-    code: set[int] = set()
+    code: frozenset[int] = frozenset()
     if candidates and (
         "```" in text
         or "~~~" in text
         or text.startswith("---")
         or any(found.group(0)[0] in " \t" for found in candidates)
     ):
-        code = {line.number for line in code_lines(text) if line.code}
+        code = code_line_numbers(text)
     last = 0  # where the text since the last region starts
     number, counted = 1, 0
     for found in candidates:

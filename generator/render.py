@@ -80,9 +80,12 @@ def _env() -> jinja2.Environment:
     return env
 
 
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
 def _render(template: str, **context: object) -> str:
     text = _env().get_template(template).render(**context)
-    return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
+    return _BLANK_LINES.sub("\n\n", text).strip("\n") + "\n"
 
 
 def _page(path: str, page: str, regions: Mapping[str, str], **context: object) -> PagePlan:

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 __all__ = [
     "Heading",
     "Line",
+    "code_line_numbers",
     "code_lines",
     "headings",
     "is_fence_opener",
@@ -109,16 +110,23 @@ def _width(prefix: str) -> int:
     return column
 
 
-def _split(text: str) -> list[tuple[int, str]]:
-    """`(offset, line)` pairs; lines without their `\\n` or `\\r\\n`."""
-    out: list[tuple[int, str]] = []
-    offset = 0
-    for raw in text.split("\n"):
-        out.append((offset, raw[:-1] if raw.endswith("\r") else raw))
-        offset += len(raw) + 1
-    if out and out[-1][1] == "" and text.endswith("\n"):
-        out.pop()
-    return out
+def _split(text: str) -> list[str]:
+    """The lines of `text`, without their `\\n` or `\\r\\n`."""
+    lines = text.split("\n")
+    if len(lines) > 1 and text.endswith("\n"):
+        lines.pop()
+    if "\r" in text:
+        lines = [line[:-1] if line.endswith("\r") else line for line in lines]
+    return lines
+
+
+def _starts(text: str, count: int) -> list[int]:
+    """The offset of each of the first `count` lines of `text`."""
+    starts = [0]
+    find = text.find
+    for _ in range(count - 1):
+        starts.append(find("\n", starts[-1]) + 1)
+    return starts
 
 
 def _prefix(raw: str, limit: int | None = None) -> tuple[int, int, int]:
@@ -148,7 +156,7 @@ def is_fence_opener(line: str) -> bool:
     return _FENCE_OPEN.match(line, chars) is not None
 
 
-def _fences(lines: list[tuple[int, str]], skip: int) -> dict[int, int]:
+def _fences(lines: list[str], skip: int) -> dict[int, int]:
     """Find the fenced code blocks as superfences does: first line index → last line index.
 
     Lines before `skip` (front matter) are not Markdown.
@@ -157,8 +165,10 @@ def _fences(lines: list[tuple[int, str]], skip: int) -> dict[int, int]:
     opened: tuple[int, str, int, int] | None = None  # line, fence, width, quotes
     blanks = 0
     for index in range(skip, len(lines)):
-        raw = lines[index][1]
+        raw = lines[index]
         if opened is None:
+            if "```" not in raw and "~~~" not in raw:
+                continue  # (the common case: no fence can open here)
             chars, width, quotes = _prefix(raw)
             if _FENCE_OPEN.match(raw, chars):
                 rest = raw[chars:]
@@ -168,7 +178,7 @@ def _fences(lines: list[tuple[int, str]], skip: int) -> dict[int, int]:
         first, fence, indent, level = opened
         chars, width, quotes = _prefix(raw, indent)
         content = raw[chars:]
-        closes = re.fullmatch(re.escape(fence) + r"[ \t]*", content) is not None
+        closes = content.rstrip(" \t") == fence
         if level == 0:
             if quotes:
                 opened = None  # a quoted line in a fence that is not quoted
@@ -200,37 +210,68 @@ def code_lines(text: str) -> list[Line]:
     Returns:
         One [`Line`][generator.scanner.Line] per line, in order.
     """
-    return list(_code_lines(text))
+    lines = _split(text)
+    kinds = _kinds(text)
+    starts = _starts(text, len(lines))
+    return [
+        Line(number, start, raw, kind != _TEXT, kind == _FENCED)
+        for number, start, raw, kind in zip(
+            range(1, len(lines) + 1), starts, lines, kinds, strict=True
+        )
+    ]
 
 
-# A page is read by several stages in a row (its regions, its citations, its headings):
-# the last few pages' lines are kept, by text.
-@functools.lru_cache(maxsize=64)
-def _code_lines(text: str) -> tuple[Line, ...]:
-    split = _split(text)
-    front = _FRONT_MATTER.match(text)
-    end = front.end() if front else 0
-    skip = next((i for i, (start, _) in enumerate(split) if start >= end), len(split))
-    fences = _fences(split, skip)
-    lines = [Line(n, start, raw, True) for n, (start, raw) in enumerate(split[:skip], start=1)]
+def code_line_numbers(text: str) -> frozenset[int]:
+    """The 1-based numbers of the lines of `text` that are code (see `code_lines`)."""
+    return frozenset(number for number, kind in enumerate(_kinds(text), start=1) if kind)
+
+
+_TEXT, _CODE, _FENCED = 0, 1, 2  # what a line is, in `_kinds`
+# A line starting with none of these is neither indented nor quoted nor blank.
+_LEADING = frozenset(" \t>")
+_CONTAINER_FIRST = frozenset("-*+!?[:0123456789")
+
+
+# A page is read by several stages (its regions, its citations, its headings): each line's
+# kind is kept, one byte a line, for the last few thousand pages.
+@functools.lru_cache(maxsize=8192)
+def _kinds(text: str) -> bytes:
+    """One of `_TEXT`, `_CODE`, `_FENCED` for each line of `text` (as `_split` splits it)."""
+    lines = _split(text)
+    front = _FRONT_MATTER.match(text) if text.startswith("-") else None
+    skip = min(text.count("\n", 0, front.end()), len(lines)) if front else 0
+    fences = _fences(lines, skip)
+    kinds = bytearray(len(lines))
+    kinds[:skip] = bytes([_CODE]) * skip
     containers: list[int] = []  # the content indent of each open container
     fence_end = -1  # the last line of the fenced block being read
     indented = False  # inside an indented code block
     blank_before = True
-    for index in range(skip, len(split)):
-        start, raw = split[index]
-        number = index + 1
+    for index in range(skip, len(lines)):
+        raw = lines[index]
         if index <= fence_end:
-            lines.append(Line(number, start, raw, True, fenced=True))
+            kinds[index] = _FENCED
+            continue
+        if raw and raw[0] not in _LEADING:
+            # The common case, a line at the margin: it closes every container after a
+            # blank line (or an indented block), and opens no indented code.
+            if blank_before or indented:
+                containers.clear()
+            indented = blank_before = False
+            if index in fences:
+                fence_end = fences[index]
+                kinds[index] = _FENCED
+            elif raw[0] in _CONTAINER_FIRST and _CONTAINER.match(raw):
+                containers.append(4)
             continue
         quote = _QUOTE.match(raw)
         body = raw[quote.end() :] if quote else raw
         stripped = body.lstrip(" \t")
-        indent = _width(body[: len(body) - len(stripped)])
         if not stripped:
-            lines.append(Line(number, start, raw, indented))
+            kinds[index] = indented
             blank_before = True
             continue
+        indent = _width(body[: len(body) - len(stripped)])
         if blank_before or indented:
             # After a blank line, a shallower line closes the containers it is not in.
             while containers and indent < containers[-1]:
@@ -239,19 +280,18 @@ def _code_lines(text: str) -> tuple[Line, ...]:
         if (indented or (blank_before and not quote)) and indent >= base + 4:
             indented = True
             fence_end = fences.get(index, fence_end)  # a fence inside stays code
-            lines.append(Line(number, start, raw, True))
+            kinds[index] = _CODE
             blank_before = False
             continue
         indented = False
         blank_before = False
         if index in fences:
             fence_end = fences[index]
-            lines.append(Line(number, start, raw, True, fenced=True))
+            kinds[index] = _FENCED
             continue
         if _CONTAINER.match(stripped):
             containers.append(indent + 4)
-        lines.append(Line(number, start, raw, False))
-    return tuple(lines)
+    return bytes(kinds)
 
 
 def _span_end(text: str, begin: int) -> tuple[int, int]:
@@ -311,6 +351,15 @@ def _mask_spans(text: str) -> str:
     return "".join(out)
 
 
+def _blank(piece: str) -> str:
+    """`piece` with every character but its line endings turned into a space."""
+    if "\r" in piece:
+        return _NOT_NEWLINE.sub(" ", piece)
+    if piece.endswith("\n"):
+        return " " * (len(piece) - 1) + "\n"
+    return " " * len(piece)
+
+
 @functools.lru_cache(maxsize=8192)
 def mask_code(text: str) -> str:
     """Return `text` with every code block and code span blanked out.
@@ -319,28 +368,36 @@ def mask_code(text: str) -> str:
     columns in the result are those of `text`. The results of the last few thousand texts
     are kept: generating a site reads each page's citations more than once.
     """
+    kinds = _kinds(text)
+    parts = text.split("\n")
+    pieces = [part + "\n" for part in parts[:-1]]  # each line with its line ending
+    pieces.append(parts[-1])  # ("" after a last line ending: not a line of `kinds`)
+    if "`" not in text:  # no code span: only the code lines are masked
+        if not any(kinds):
+            return text
+        for index, kind in enumerate(kinds):
+            if kind:
+                pieces[index] = _blank(pieces[index])
+        return "".join(pieces)
     out: list[str] = []
     paragraph: list[str] = []
-
-    def flush() -> None:
-        if paragraph:
-            out.append(_mask_paragraph(paragraph))
-            paragraph.clear()
-
-    lines = _code_lines(text)
-    for line in lines:
-        end = lines[line.number].start if line.number < len(lines) else len(text)
-        piece = text[line.start : end]
-        if line.fenced:
+    ticks = False  # whether the paragraph has a backtick (else it has no code span)
+    for piece, kind in zip(pieces, kinds, strict=False):  # (the last piece may be extra)
+        if kind == _FENCED:
             # superfences replaces a fenced block by one line of the paragraph around it,
             # so a code span may open before the block and close after it.
-            paragraph.append(_NOT_NEWLINE.sub(" ", piece))
-        elif line.code or not line.text.strip():
-            flush()
-            out.append(_NOT_NEWLINE.sub(" ", piece) if line.code else piece)
+            paragraph.append(_blank(piece))
+        elif kind or not piece.strip():
+            if paragraph:
+                out.append(_mask_paragraph(paragraph) if ticks else "".join(paragraph))
+                paragraph, ticks = [], False
+            out.append(_blank(piece) if kind else piece)
         else:
             paragraph.append(piece)
-    flush()
+            ticks = ticks or "`" in piece
+    if paragraph:
+        out.append(_mask_paragraph(paragraph) if ticks else "".join(paragraph))
+    out.extend(pieces[len(kinds) :])
     return "".join(out)
 
 
@@ -373,12 +430,18 @@ def _mask_paragraph(pieces: list[str]) -> str:
     return "".join(out)
 
 
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_TAG = re.compile(r"<[^>]+>")
+_ESCAPED = re.compile(r"\\(.)")
+_EMPHASIS = re.compile(r"[*_`]")
+
+
 def plain_heading(title: str) -> str:
     """Heading Markdown → the plain text MkDocs's `toc` extension slugifies."""
-    title = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", title)  # links and images
-    title = re.sub(r"<[^>]+>", "", title)
-    title = re.sub(r"\\(.)", r"\1", title)
-    return re.sub(r"[*_`]", "", title).strip()
+    title = _LINK.sub(r"\1", title)  # links and images
+    title = _TAG.sub("", title)
+    title = _ESCAPED.sub(r"\1", title)
+    return _EMPHASIS.sub("", title).strip()
 
 
 def headings(text: str) -> list[Heading]:
@@ -392,12 +455,13 @@ def _headings(text: str) -> tuple[Heading, ...]:
 
     found: list[Heading] = []
     used: set[str] = set()
-    lines = _code_lines(text)
-    for line in lines:
+    lines = _split(text)
+    kinds = _kinds(text)
+    for index, raw in enumerate(lines):
         # Only a line that starts with `#` (ATX) or is `=`/`-` (setext) can make a heading.
-        if line.code or line.text.lstrip()[:1] not in _HEADING_STARTS:
+        if kinds[index] or raw.lstrip()[:1] not in _HEADING_STARTS:
             continue
-        level, title = _heading_of(lines, line.number - 1)
+        level, title = _heading_of(lines, kinds, index)
         if not title:
             continue
         custom = _ATTR_ID.search(title)
@@ -407,19 +471,19 @@ def _headings(text: str) -> tuple[Heading, ...]:
         else:
             title = _ATTR_LIST.sub("", title)
             anchor = unique(slugify(html.unescape(plain_heading(title)), "-"), used)
-        number = line.number if _HEADING.match(line.text.strip()) else line.number - 1
+        number = index + 1 if _HEADING.match(raw.strip()) else index
         found.append(Heading(number, level, plain_heading(title), anchor))
     return tuple(found)
 
 
-def _heading_of(lines: Sequence[Line], index: int) -> tuple[int, str]:
+def _heading_of(lines: Sequence[str], kinds: bytes, index: int) -> tuple[int, str]:
     """The level and raw title of the heading at `lines[index]`, or `(0, "")`.
 
     ATX headings as Python-Markdown reads them (`#` to `######`, closing `#`s dropped); a
     setext underline (`===`, `---`) makes the paragraph line above it a heading (the
-    caller reports it at that line).
+    caller reports it at that line). `kinds` says which lines are code.
     """
-    text = lines[index].text.strip()
+    text = lines[index].strip()
     atx = _HEADING.match(text)
     if atx:
         return len(atx.group(1)), (atx.group(2) or "").strip()
@@ -427,7 +491,7 @@ def _heading_of(lines: Sequence[Line], index: int) -> tuple[int, str]:
     if underline and index > 0:
         above = lines[index - 1]
         # Only a one-line paragraph: Python-Markdown makes `---` under a longer one a rule.
-        first = index < 2 or not lines[index - 2].text.strip() or lines[index - 2].code
-        if first and not above.code and above.text.strip() and not _HEADING.match(above.text):
-            return (1 if underline.group(1)[0] == "=" else 2), above.text.strip()
+        first = index < 2 or not lines[index - 2].strip() or kinds[index - 2]
+        if first and not kinds[index - 1] and above.strip() and not _HEADING.match(above):
+            return (1 if underline.group(1)[0] == "=" else 2), above.strip()
     return 0, ""

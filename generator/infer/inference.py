@@ -101,11 +101,15 @@ class SourceGuess:
 # -- reading text ---------------------------------------------------------------------------
 
 
+_DASHES = re.compile(r"[‐‑‒–—―]")
+_QUOTES = re.compile(r"[\"“”„«»]")
+
+
 def _normal(text: str) -> str:
     """Lower case, one space between words, typographic dashes and quotes made plain."""
     text = text.casefold()
-    text = re.sub(r"[‐‑‒–—―]", "-", text).replace("’", "'")
-    text = re.sub(r"[\"“”„«»]", "", text)  # `"little" model` reads as `little model`
+    text = _DASHES.sub("-", text).replace("’", "'")
+    text = _QUOTES.sub("", text)  # `"little" model` reads as `little model`
     return " ".join(text.split())
 
 
@@ -154,6 +158,8 @@ def _longest(matches: list[tuple[int, int, str, str]]) -> list[tuple[int, int, s
     return kept
 
 
+# What comes before a phrase's match (the lookbehind of `_pattern`, negated).
+_WORD_START = re.compile(r"[^\w-]")
 _PhraseIndex = dict[str, tuple[tuple[re.Pattern[str], str, str], ...]]
 # By the identity of the entry list (hashing a vocabulary's entries costs more than a lookup).
 _INDEXES: dict[int, tuple[Sequence[TaskKind | Technique], _PhraseIndex, frozenset[int]]] = {}
@@ -186,10 +192,12 @@ def _all_matches(
     in no particular order (callers sort).
 
     The heads present are found from the text's slices of a head's length, rather than by
-    searching the text for each of the vocabulary's heads.
+    searching the text for each of the vocabulary's heads. A phrase matches only where no
+    word character or `-` comes before it, so only the slices there are taken.
     """
     index, lengths = _phrase_index(entries)
-    present = {text[i : i + n] for n in lengths for i in range(len(text) - n + 1)}
+    starts = [0, *(found.end() for found in _WORD_START.finditer(text))]
+    present = {text[i : i + n] for n in lengths for i in starts}
     return [
         (match.start(), match.end(), phrase, entry_id)
         for head in present.intersection(index)
@@ -276,6 +284,10 @@ _CONSTRAINTS: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"locally", r"confidential", r"own server", r"client details",
     )),
 )  # fmt: skip
+_CONSTRAINT_PATTERNS = tuple(
+    (name, tuple(re.compile(r"(?<![\w-])" + pattern) for pattern in patterns))
+    for name, patterns in _CONSTRAINTS
+)
 # Words that set a constraint aside: "quality matters more than speed", "I don't mind if it
 # takes a while", "we can afford hours".
 _NOT_SPEED = re.compile(
@@ -363,8 +375,8 @@ def _first(text: str, choices: Sequence[tuple[str, tuple[str, ...]]]) -> list[Fo
 def _constraints(text: str) -> list[Found]:
     """The constraints the question states, each with its first words; set-aside ones left out."""
     found = []
-    for name, patterns in _CONSTRAINTS:
-        hits = [m for p in patterns for m in re.finditer(r"(?<![\w-])" + p, text)]
+    for name, patterns in _CONSTRAINT_PATTERNS:
+        hits = [m for p in patterns for m in p.finditer(text)]
         if name == "speed" and _NOT_SPEED.search(text):
             continue
         if hits:
@@ -466,16 +478,51 @@ def guess_source(
         title: The source's title (for a related paper, the prompt's `Model:` line).
         summary: The source's summary or abstract.
     """
+    read = _read_source(knowledge, model or "", title, summary)
+    return SourceGuess(
+        read.task, read.evidence, read.dataset, fit_of(user, read.task, knowledge), read.techniques
+    )
+
+
+@dataclass(frozen=True)
+class _SourceRead:
+    """What a source's name, title and summary say, whatever the user's task."""
+
+    task: TaskKind | None
+    evidence: tuple[str, ...]
+    dataset: Dataset | None
+    techniques: tuple[tuple[Technique, str], ...]
+
+
+# A source shared by many questions is read once: by the vocabulary's identity and the
+# source's words (hashing a vocabulary costs more than reading a source).
+_READS: dict[tuple[int, str, str, str], tuple[Knowledge, _SourceRead]] = {}
+
+
+def _read_source(knowledge: Knowledge, model: str, title: str, summary: str) -> _SourceRead:
+    key = (id(knowledge), model, title, summary)
+    known = _READS.get(key)
+    if known is not None and known[0] is knowledge:
+        return known[1]
+    if len(_READS) > 65536:
+        _READS.clear()
+    read = _read_source_words(knowledge, model, title, summary)
+    _READS[key] = (knowledge, read)
+    return read
+
+
+def _read_source_words(knowledge: Knowledge, model: str, title: str, summary: str) -> _SourceRead:
+    """Read a source's task, evidence, dataset and techniques from its words."""
     task: TaskKind | None = None
     evidence: list[str] = []
     dataset: Dataset | None = None
-    parts = model_name_parts(model or "")
+    parts = model_name_parts(model)
     for part in parts:
         token_task = knowledge.task_of_token(part)
         if token_task is not None and task is None:
             task = token_task
             evidence.append(f"“{part}” in the model name")
-    dataset = _dataset_in(re.split(r"[-_./\s]+", model or ""), knowledge)
+    dataset = _dataset_in(re.split(r"[-_./\s]+", model), knowledge)
     if dataset is not None:
         dataset_task = knowledge.task(dataset.task)
         if task is None and dataset_task is not None:
@@ -496,8 +543,8 @@ def guess_source(
         if top >= 2 and leader is not None and _one_family(rivals, leader, knowledge):
             task = leader  # one task (or one family on several modalities), not in passing
             evidence.append(f"“{', '.join(scores[task.id][1])}” in the summary")
-    techniques = _techniques(f"{title} {summary} {model or ''}", knowledge)
-    return SourceGuess(task, tuple(evidence), dataset, fit_of(user, task, knowledge), techniques)
+    techniques = _techniques(f"{title} {summary} {model}", knowledge)
+    return _SourceRead(task, tuple(evidence), dataset, techniques)
 
 
 def _dataset_in(parts: list[str], knowledge: Knowledge) -> Dataset | None:
