@@ -3,6 +3,7 @@
 On demand only (not in CI):
 
     python benchmarks/bench_build.py --questions 100 300 1000 [--full-nav-up-to 300]
+        [--plain-up-to 300]  # (no plain pruned peer above 300 questions: a quick run)
 
 For each size N, synthetic prompts (`benchmarks/synthetic.py`: ten tasks, one model of its
 own per question, three related papers from a shared pool of 50) are imported with one
@@ -138,7 +139,7 @@ def sizes(site: Path) -> dict[str, float]:
     }
 
 
-def measure(count: int, work: Path, full_nav_up_to: int) -> dict[str, float]:
+def measure(count: int, work: Path, full_nav_up_to: int, plain_up_to: int) -> dict[str, float]:
     project = work / f"n{count}"
     prompts = work / f"prompts{count}"
     for old in (project, prompts):  # a kept work folder starts afresh
@@ -169,6 +170,9 @@ def measure(count: int, work: Path, full_nav_up_to: int) -> dict[str, float]:
     row["answersite build wall s"] = build.wall
     row["answersite build peak RSS MB"] = build.rss
     row.update(sizes(project / "site"))
+    row["generate / build"] = row["generate s"] / row["answersite build s"]
+    if count > plain_up_to:
+        return row
     prune = run(BIN / "mkdocs", "build", "-q", "-f", plain_config(project, True), cwd=project)
     row["plain build, prune s"] = prune.cpu
     plain_sizes = sizes(project / "plain-site")
@@ -181,7 +185,6 @@ def measure(count: int, work: Path, full_nav_up_to: int) -> dict[str, float]:
         row["plain build, full nav: question page mean KB"] = full_sizes["question page mean KB"]
         row["plain build, full nav: site MB"] = full_sizes["site MB"]
     row["build / plain pruned build"] = row["answersite build s"] / row["plain build, prune s"]
-    row["generate / build"] = row["generate s"] / row["answersite build s"]
     return row
 
 
@@ -217,6 +220,12 @@ def main() -> None:
     parser.add_argument(
         "--full-nav-up-to", type=int, default=300, help="build the full-nav peer up to N"
     )
+    parser.add_argument(
+        "--plain-up-to",
+        type=int,
+        default=10**9,
+        help="build the plain pruned peer only up to N questions (it takes 11 min at 1,000)",
+    )
     parser.add_argument("--keep", type=Path, help="work here instead of a temp dir")
     parser.add_argument(
         "--default-site",
@@ -240,7 +249,7 @@ def main() -> None:
         for count in args.questions:
             print(f"== {count} questions ==", flush=True)
             started = time.perf_counter()
-            rows[count] = measure(count, work, args.full_nav_up_to)
+            rows[count] = measure(count, work, args.full_nav_up_to, args.plain_up_to)
             for name, value in rows[count].items():
                 print(f"  {name:48} {value:10.2f}")
             print(f"  (measured in {time.perf_counter() - started:.0f} s)", flush=True)

@@ -319,13 +319,16 @@ def index_citations(pages: Mapping[str, str]) -> dict[str, list[Citer]]:
     index: dict[str, list[Citer]] = {}
     for page in sorted(pages):
         text = pages[page]
-        found = headings(text)
-        title = _title(text, page, found)
-        sections = [h for h in found if h.level > 1]
+        title: str | None = None
+        sections: list[Heading] = []
         seen: set[str] = set()
         for group in find_citations(text, page):
             if not _is_use(group, text):
                 continue
+            if title is None:  # (the headings of a page that cites)
+                found = headings(text)
+                title = _title(text, page, found)
+                sections = [h for h in found if h.level > 1]
             for key in group.keys:
                 if key in seen:
                     continue

@@ -88,6 +88,7 @@ _CONFLICT_MID = re.compile(r"(?:={7}|\|{7}(?:[ \t].*)?)[ \t]*\Z")
 _CONFLICT_END = re.compile(r">{7}(?:[ \t]|\Z)")
 
 
+@functools.lru_cache(maxsize=16384)  # (a region's sum is asked for several times a run)
 def checksum(body: str) -> str:
     """Return the 10-character checksum of a region body.
 

@@ -13,7 +13,6 @@ must be passed through the `markdown` filter.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -80,12 +79,11 @@ def _env() -> jinja2.Environment:
     return env
 
 
-_BLANK_LINES = re.compile(r"\n{3,}")
-
-
 def _render(template: str, **context: object) -> str:
     text = _env().get_template(template).render(**context)
-    return _BLANK_LINES.sub("\n\n", text).strip("\n") + "\n"
+    while "\n\n\n" in text:  # at most one blank line in a row
+        text = text.replace("\n\n\n", "\n\n")
+    return text.strip("\n") + "\n"
 
 
 def _page(path: str, page: str, regions: Mapping[str, str], **context: object) -> PagePlan:

@@ -284,8 +284,10 @@ _CONSTRAINTS: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"locally", r"confidential", r"own server", r"client details",
     )),
 )  # fmt: skip
+# One pattern a constraint: its leftmost match is the first words (at one place, the
+# first phrase of the list that matches there).
 _CONSTRAINT_PATTERNS = tuple(
-    (name, tuple(re.compile(r"(?<![\w-])" + pattern) for pattern in patterns))
+    (name, re.compile(r"(?<![\w-])(?:" + "|".join(patterns) + ")"))
     for name, patterns in _CONSTRAINTS
 )
 # Words that set a constraint aside: "quality matters more than speed", "I don't mind if it
@@ -375,12 +377,11 @@ def _first(text: str, choices: Sequence[tuple[str, tuple[str, ...]]]) -> list[Fo
 def _constraints(text: str) -> list[Found]:
     """The constraints the question states, each with its first words; set-aside ones left out."""
     found = []
-    for name, patterns in _CONSTRAINT_PATTERNS:
-        hits = [m for p in patterns for m in p.finditer(text)]
+    for name, pattern in _CONSTRAINT_PATTERNS:
         if name == "speed" and _NOT_SPEED.search(text):
             continue
-        if hits:
-            first = min(hits, key=lambda m: m.start())
+        first = pattern.search(text)
+        if first:
             found.append(Found(name, first.group(0)))
     return found
 
