@@ -307,11 +307,8 @@ def _span_end(text: str, begin: int) -> tuple[int, int]:
     ticks = start - begin
     longest, longest_end = 0, 0
     i = start
-    while i < last:
-        if text[i] != "`":
-            i += 1
-            continue
-        run = i
+    while (run := text.find("`", i)) >= 0:
+        i = run
         while i < last and text[i] == "`":
             i += 1
         if i - run == ticks:
@@ -325,13 +322,17 @@ def _span_end(text: str, begin: int) -> tuple[int, int]:
     return begin, start + ticks
 
 
+_TICK_OR_BACKSLASH = re.compile(r"[`\\]")
+
+
 def _mask_spans(text: str) -> str:
     """Blank the code spans of one paragraph (offsets kept, newlines kept)."""
     if "`" not in text:
         return text
     out = list(text)
     pos, last = 0, len(text)
-    while pos < last:
+    while (found := _TICK_OR_BACKSLASH.search(text, pos)) is not None:
+        pos = found.start()
         char = text[pos]
         if char == "\\":
             run = pos
@@ -339,9 +340,6 @@ def _mask_spans(text: str) -> str:
                 pos += 1
             if (pos - run) % 2 and pos < last:
                 pos += 1  # an escaped character, a backtick too, opens nothing
-            continue
-        if char != "`":
-            pos += 1
             continue
         end, after = _span_end(text, pos)
         for index in range(pos, end):
@@ -409,6 +407,8 @@ def _mask_paragraph(pieces: list[str]) -> str:
     """
     if not any("`" in piece for piece in pieces):
         return "".join(pieces)  # no code span can open
+    if not any(piece.lstrip(" ")[:1] == ">" for piece in pieces):
+        return _mask_spans("".join(pieces))  # no quote prefix to read around
     kept: list[str] = []
     where: list[int] = []  # the offset in the joined pieces of each kept character
     offset = 0
