@@ -451,7 +451,7 @@ def headings(text: str) -> list[Heading]:
 
 @functools.lru_cache(maxsize=8192)
 def _headings(text: str) -> tuple[Heading, ...]:
-    from markdown.extensions.toc import slugify, unique
+    from markdown.extensions.toc import unique
 
     found: list[Heading] = []
     used: set[str] = set()
@@ -464,16 +464,22 @@ def _headings(text: str) -> tuple[Heading, ...]:
         level, title = _heading_of(lines, kinds, index)
         if not title:
             continue
-        custom = _ATTR_ID.search(title)
-        if custom:
-            title = title[: custom.start()]
-            anchor = unique(custom.group(1), used)
-        else:
-            title = _ATTR_LIST.sub("", title)
-            anchor = unique(slugify(html.unescape(plain_heading(title)), "-"), used)
+        plain, anchor = _read_title(title)
         number = index + 1 if _HEADING.match(raw.strip()) else index
-        found.append(Heading(number, level, plain_heading(title), anchor))
+        found.append(Heading(number, level, plain, unique(anchor, used)))
     return tuple(found)
+
+
+@functools.lru_cache(maxsize=8192)  # (pages share their headings: "Sources", "The workflow")
+def _read_title(title: str) -> tuple[str, str]:
+    """A heading's raw title → its plain text and its id before `unique` (a `{ #id }` wins)."""
+    from markdown.extensions.toc import slugify
+
+    custom = _ATTR_ID.search(title)
+    if custom:
+        return plain_heading(title[: custom.start()]), custom.group(1)
+    title = _ATTR_LIST.sub("", title)
+    return plain_heading(title), slugify(html.unescape(plain_heading(title)), "-")
 
 
 def _heading_of(lines: Sequence[str], kinds: bytes, index: int) -> tuple[int, str]:
