@@ -235,6 +235,8 @@ class ParsedPage:
 
     def with_regions(self, regions: dict[str, Region]) -> ParsedPage:
         """Return the page with regions replaced by name, line numbers recomputed."""
+        if all(regions.get(s.name, s) == s for s in self.segments if isinstance(s, Region)):
+            return self  # (a run that changes nothing: the page as it is)
         segments = [regions.get(s.name, s) if isinstance(s, Region) else s for s in self.segments]
         if any(
             "```" in r.body or "~~~" in r.body or _MARKER_LINE.search(r.body)
