@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from generator.scanner import code_lines, headings, mask_code
+from generator.scanner import code_line_numbers, code_lines, headings, mask_code
 
 EXTENSIONS = [
     "abbr",
@@ -289,3 +289,30 @@ def test_an_unpaired_run_skips_as_many_characters_again() -> None:
     # code, while `` ``` x ```` y ```` `` has `y`.
     assert masked_words("``` ```` w3 ````") == set() == code_words("``` ```` w3 ````")
     assert masked_words("``` w1 ```` w2 ````") == {"w2"} == code_words("``` w1 ```` w2 ````")
+
+
+_SPAN_TEXT = st.lists(st.sampled_from(["`", "``", "\\", "w1", "w2", " ", "a b"]), max_size=12)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_SPAN_TEXT.map("".join), min_size=1, max_size=4))
+def test_a_quoted_paragraph_has_the_same_code_spans(lines: list[str]) -> None:
+    # Python-Markdown pairs backticks in a blockquote's text after removing the `>`s: the
+    # scanner reads a paragraph with quote prefixes by a path of its own, which must mask
+    # the same characters as the plain paragraph.
+    lines = [f"w0 {line}" for line in lines]  # (no line may open a block of its own)
+    plain = mask_code("\n".join(lines) + "\n")
+    quoted = mask_code("".join(f"> {line}\n" for line in lines))
+    assert all(line.startswith("> ") for line in quoted.split("\n")[:-1])
+    assert [line[2:] for line in quoted.split("\n")] == plain.split("\n")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("`~ \t>\n\r-*+1.!?[]^:#=\\{}ab")), max_size=120))
+def test_masking_any_text_keeps_its_shape(text: str) -> None:
+    masked = mask_code(text)
+    assert len(masked) == len(text)
+    for kept, was in zip(masked, text, strict=True):
+        assert kept == was or (kept == " " and was not in "\r\n")
+    # The line kinds the stages share agree with the lines the scanner shows.
+    assert code_line_numbers(text) == {line.number for line in code_lines(text) if line.code}
