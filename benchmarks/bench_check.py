@@ -13,7 +13,9 @@ A Material site with `navigation.prune` and N pages (ten question folders, headi
 links with anchors, one provided arXiv link per page and a citation of it, a code block, and
 a references page per question) is generated in a temp dir and built once; every tool then
 runs on that same site in its own process, side by side in one run. Times are the best of
-`--repeat` runs; memory is the child's peak RSS.
+`--repeat` runs; memory is the child's peak RSS. The check timed is this checkout's
+`generator/` (and, with `--baseline DIR`, also `DIR/generator/`), whatever the interpreter
+has installed.
 """
 
 from __future__ import annotations
@@ -94,11 +96,12 @@ def machine() -> str:
     )
 
 
+# Each probe imports the `generator/` of the checkout it is given (this one, or --baseline's),
+# never an editable install of another checkout (a git worktree shares the venv of another).
 CHECK = """
 import resource, sys, time
-if len(sys.argv) > 2:  # --baseline: the `generator/` package of another checkout
-    sys.meta_path = [f for f in sys.meta_path if "editable" not in repr(f).lower()]
-    sys.path.insert(0, sys.argv[2])
+sys.meta_path = [f for f in sys.meta_path if "editable" not in repr(f).lower()]
+sys.path.insert(0, sys.argv[2])
 from pathlib import Path
 from generator.check import LinkPolicy, check_site
 root = Path(sys.argv[1])
@@ -134,7 +137,9 @@ from generator.cli import main
 sys.exit(main(["check"]))
 """
 BASELINE = """
-import resource
+import resource, sys
+sys.meta_path = [f for f in sys.meta_path if "editable" not in repr(f).lower()]
+sys.path.insert(0, sys.argv[1])
 import generator.check
 print(0.0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
@@ -296,8 +301,8 @@ def measure(
 def check_only(
     root: Path, pages: int, repeat: int, plain: float | None = None, baseline: Path | None = None
 ) -> float:
-    """Measure the check, the bare parse and lychee on the site built in `root`; return the
-    check's best time.
+    """Measure the check (this checkout's), the bare parse and lychee on the site built in
+    `root`; return the check's best time.
 
     With `baseline` (a folder holding another checkout's `generator/`), that check is
     measured too, its runs alternating with this one's.
@@ -308,10 +313,10 @@ def check_only(
     script = CHECK % (pages, QUESTIONS, QUESTIONS)
     check, before = Timed(), Timed()
     for _ in range(repeat):
-        check.add(run([py, "-c", script, str(root)], root, 1))
+        check.add(run([py, "-c", script, str(root), str(PROJECT)], root, 1))
         if baseline is not None:
             before.add(run([py, "-c", script, str(root), str(baseline)], root, 1))
-    base_rss = run([py, "-c", BASELINE], root, 1).rss
+    base_rss = run([py, "-c", BASELINE, str(PROJECT)], root, 1).rss
     lexbor = run([py, "-c", PARSE, str(root), "selectolax"], root, repeat)
     lxml = run([py, "-c", PARSE, str(root), "lxml"], root, repeat) if installed("lxml") else None
     lychee_bin = BINDIR / "lychee"
@@ -364,14 +369,14 @@ def check_only(
 def default_site(repeat: int, baseline: Path | None) -> None:
     """Time `answersite check` on the default site, whole processes (after `answersite build`).
 
-    With `baseline`, the check of that checkout's `generator/` runs too (as
-    `python -c "...main(['check'])"` on the same site), its runs alternating with this one's.
+    The check runs as `python -c "...main(['check'])"` with this checkout's `generator/`;
+    with `baseline`, that checkout's runs too, on the same site, alternating with this one's.
     """
     if not (PROJECT / "site" / "index.html").is_file():
         raise SystemExit(f"no built default site in {PROJECT}/site: run `answersite build` first")
     mine, before = Timed(), Timed()
     for _ in range(repeat):
-        mine.add(run([str(BINDIR / "answersite"), "check"], PROJECT, 1))
+        mine.add(run([sys.executable, "-c", CLI_CHECK, str(PROJECT)], PROJECT, 1))
         if baseline is not None:
             before.add(run([sys.executable, "-c", CLI_CHECK, str(baseline)], PROJECT, 1))
     pages = sum(1 for _ in (PROJECT / "site").rglob("*.html"))
