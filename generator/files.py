@@ -21,6 +21,7 @@ import os
 import re
 import secrets
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,7 @@ __all__ = [
     "Pending",
     "prepare",
     "remove_stale_temps",
+    "sync_folders",
     "temp_name",
     "write_atomic",
 ]
@@ -58,21 +60,33 @@ class Pending:
     path: Path
     temp: Path
 
-    def commit(self) -> None:
-        """Rename the temporary file over `path` (atomic), then flush the folder entry."""
+    def commit(self, *, sync: bool = True) -> None:
+        """Rename the temporary file over `path` (atomic), then flush the folder entry.
+
+        Args:
+            sync: Flush the folder now. A caller that commits many files flushes each
+                folder once at the end instead, with [`sync_folders`][generator.files.sync_folders].
+        """
         try:
             os.replace(self.temp, self.path)
         except BaseException:
             self.abort()
             raise
-        _sync_folder(self.path.parent)
+        if sync:
+            _sync_folder(self.path.parent)
 
     def abort(self) -> None:
         """Remove the temporary file; `path` stays as it was."""
         self.temp.unlink(missing_ok=True)
 
 
-def prepare(path: Path, data: str | bytes) -> Pending:
+def sync_folders(paths: Iterable[Path]) -> None:
+    """Flush the folder entries of `paths`' folders, each folder once (after renames)."""
+    for folder in sorted({path.parent for path in paths}):
+        _sync_folder(folder)
+
+
+def prepare(path: Path, data: str | bytes, *, folder_exists: bool = False) -> Pending:
     """Write `data` to a temporary file beside `path`, flushed to disk, with `path`'s mode.
 
     Nothing is visible at `path` until [`Pending.commit`][generator.files.Pending.commit].
@@ -81,12 +95,14 @@ def prepare(path: Path, data: str | bytes) -> Pending:
     Args:
         path: The file to write; missing parent folders are created.
         data: Text (written as UTF-8, newlines as given) or bytes.
+        folder_exists: The caller has made `path`'s folder already.
 
     Raises:
         OSError: The folder cannot be created or written (read-only, disk full, …).
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not folder_exists:
+        path.parent.mkdir(parents=True, exist_ok=True)
     temp = temp_name(path)
     descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:

@@ -73,6 +73,7 @@ def _env() -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # (the package's templates do not change during a run)
     )
     env.filters["markdown"] = escape.markdown
     env.filters["code"] = escape.code

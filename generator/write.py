@@ -23,7 +23,7 @@ from typing import Literal
 from merge3 import Merge3
 
 from generator.errors import RegionError, WriteError
-from generator.files import Pending, prepare
+from generator.files import Pending, prepare, sync_folders
 from generator.layout import OWNED_MARK
 from generator.model import Finding, Location, PagePlan, Severity
 from generator.progress import Track, silent
@@ -269,8 +269,9 @@ def apply_changes(
             skipped.append(change.path)
             findings.append(_changed_meanwhile(change.path))
             continue
-        item.commit()
+        item.commit(sync=False)
         written.append(change.path)
+    sync_folders(root / path for path in written)  # (each folder once, after its renames)
     for change in removals:
         if _read_or_none(root, change.path) != change.old:
             findings.append(_changed_meanwhile(change.path))
@@ -368,9 +369,14 @@ def _remove_empty_folders(root: Path, path: str) -> None:
 def _prepare_all(root: Path, changes: Sequence[Change], track: Track = silent) -> list[Pending]:
     """Write every change to its temporary file; on any failure remove them all."""
     pending: list[Pending] = []
+    made: set[Path] = set()  # the folders made (or found) so far
     for change in track(changes, "writing pages", len(changes)):
+        path = root / change.path
         try:
-            pending.append(prepare(root / change.path, change.new))
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
+            pending.append(prepare(path, change.new, folder_exists=True))
         except OSError as error:
             for item in pending:
                 item.abort()

@@ -399,6 +399,20 @@ class TestAtomicity:
         assert state[PATH] == json.loads(state_before)[PATH]  # its old merge base is kept
         assert "docs/new.md" in state
 
+    def test_every_written_folder_is_flushed_once(
+        self, root: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # The renames are made durable by flushing their folders: once a folder, after
+        # every rename into it (not once a file).
+        changes, _ = plan_pages(
+            root, [plan(), plan(path="docs/a/one.md"), plan(path="docs/a/two.md")]
+        )
+        flushed: list[Path] = []
+        monkeypatch.setattr(files, "_sync_folder", flushed.append)
+        written, _ = apply_changes(root, changes)
+        assert sorted(flushed) == sorted({(root / path).parent for path in written})
+        assert root / "docs" / "a" in flushed
+
     def test_a_save_during_the_writes_is_not_overwritten(
         self, root: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
@@ -408,8 +422,8 @@ class TestAtomicity:
         real_commit = files.Pending.commit
         saved: list[str] = []
 
-        def commit_then_save(self: files.Pending) -> None:
-            real_commit(self)
+        def commit_then_save(self: files.Pending, *, sync: bool = True) -> None:
+            real_commit(self, sync=sync)
             if not saved:
                 saved.append(self.path.name)
                 other = root / ("docs/other.md" if self.path.name == "task.md" else PATH)
@@ -434,10 +448,12 @@ class TestAtomicity:
         changes, _ = plan_pages(root, [plan("- New"), plan(path="docs/new.md")])
         real_prepare = files.prepare
 
-        def fail_on_second(path: Path, data: str | bytes) -> files.Pending:
+        def fail_on_second(
+            path: Path, data: str | bytes, *, folder_exists: bool = False
+        ) -> files.Pending:
             if path.name == "new.md":
                 raise OSError(errno_, reason)
-            return real_prepare(path, data)
+            return real_prepare(path, data, folder_exists=folder_exists)
 
         monkeypatch.setattr("generator.write.prepare", fail_on_second)
         with pytest.raises(WriteError) as raised:
