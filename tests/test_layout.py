@@ -59,6 +59,20 @@ def _keys(count: int, stem: str = "kim") -> list[str]:
     return [f"{stem}{n:03d}" for n in range(count)]
 
 
+def _assert_default_bounds(
+    result: Bibliography, keys: Sequence[str], provided_with: Mapping[str, Sequence[str]]
+) -> None:
+    """`_assert_bounded` with the bounds the generator uses."""
+    _assert_bounded(
+        result,
+        keys,
+        provided_with,
+        max_entries=BIBLIOGRAPHY_ENTRIES,
+        max_lines=BIBLIOGRAPHY_LINES,
+        inline=INLINE_QUESTIONS,
+    )
+
+
 def _assert_bounded(
     result: Bibliography,
     keys: Sequence[str],
@@ -116,14 +130,7 @@ def test_one_line_more_splits_the_bibliography() -> None:
     provided[keys[-1]] = ["q1"]  # 101 lines
     result = bibliography_layout(keys, provided)
     assert result.split
-    _assert_bounded(
-        result,
-        keys,
-        provided,
-        max_entries=BIBLIOGRAPHY_ENTRIES,
-        max_lines=BIBLIOGRAPHY_LINES,
-        inline=INLINE_QUESTIONS,
-    )
+    _assert_default_bounds(result, keys, provided)
 
 
 # --- The split bibliography --------------------------------------------------------------
@@ -215,14 +222,7 @@ def test_every_page_is_within_the_default_bounds(keys: list[str]) -> None:
     keys = list(dict.fromkeys(keys))
     provided = {k: [f"q{n}" for n in range(len(k) * 7)] for k in keys}  # up to 49 each
     result = bibliography_layout(keys, provided)
-    _assert_bounded(
-        result,
-        keys,
-        provided,
-        max_entries=BIBLIOGRAPHY_ENTRIES,
-        max_lines=BIBLIOGRAPHY_LINES,
-        inline=INLINE_QUESTIONS,
-    )
+    _assert_default_bounds(result, keys, provided)
 
 
 @PROPERTY
@@ -289,14 +289,7 @@ def test_adding_a_source_to_full_pages_moves_sources_on_to_the_following_pages()
         "bibliography/e-f.md",
         "bibliography/g.md",
     ]
-    _assert_bounded(
-        after,
-        [*keys, "b20"],
-        {},
-        max_entries=BIBLIOGRAPHY_ENTRIES,
-        max_lines=BIBLIOGRAPHY_LINES,
-        inline=INLINE_QUESTIONS,
-    )
+    _assert_default_bounds(after, [*keys, "b20"], {})
 
 
 # --- A much-used source's own pages of questions -----------------------------------------
